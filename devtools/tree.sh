@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: tree.sh ours|stock
+# Prints the path of a kernel tree for the variant, creating or refreshing it:
+# the pristine source is unpacked once per source version, each variant is a
+# hard-linked copy of it, and "ours" has the stock interface deleted and our
+# files laid over it.  Unchanged files keep their mtime, so builds stay
+# incremental.
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?ours or stock}
+[ -f "$SRC_TARBALL" ] || die "$SRC_TARBALL missing: run devtools/deps.sh"
+ver=$(src_version)
+pristine=$(vercache)/pristine
+tree=$(tree_dir "$variant")
+
+if [ ! -f "$pristine/.unpacked" ]; then
+	log "unpacking $SRC_PKG $ver into $pristine"
+	rm -rf "$pristine"
+	mkdir -p "$pristine"
+	tar -xf "$SRC_TARBALL" -C "$pristine" --strip-components=1
+	touch "$pristine/.unpacked"
+fi
+
+if [ ! -f "$tree/.copied" ]; then
+	log "creating the $variant tree $tree"
+	rm -rf "$tree"
+	cp -al "$pristine" "$tree"
+	rm -f "$tree/.unpacked"
+	touch "$tree/.copied"
+fi
+
+if [ "$variant" = ours ]; then
+	for f in "${STOCK_FILES[@]}"; do
+		[ -e "$REPO/$f" ] || rm -f "$tree/$f"
+	done
+	for d in "${STOCK_DIRS[@]}"; do
+		mkdir -p "$tree/$d"
+		rsync -rc --delete "$REPO/$d/" "$tree/$d/"
+	done
+	for p in "${OUR_PATHS[@]}"; do
+		[ -d "$REPO/$p" ] && rsync -rc "$REPO/$p/" "$tree/$p/"
+	done
+	# Nothing of the stock interface may remain: every stock file is
+	# either gone or replaced by ours.
+	for f in "${STOCK_FILES[@]}"; do
+		if [ -e "$tree/$f" ] && cmp -s "$tree/$f" "$pristine/$f"; then
+			die "stock $f left in the tree"
+		fi
+	done
+	"$DEVTOOLS/kconfig-fixup.sh" "$tree"
+fi
+echo "$tree"

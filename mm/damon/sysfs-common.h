@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DAMON sysfs interface: what the tree's files share.
+ *
+ * Every node of the tree is a struct with its kobject as the first member, so
+ * one release function (a plain kfree) serves every node type.  Scalar files
+ * are data: a struct damon_sysfs_field names the member behind the file and
+ * one show/store pair per C type serves every file of that type.  Every
+ * "nr_*" file is the same code: struct damon_sysfs_array.
+ */
+
+#ifndef __DAMON_SYSFS_COMMON_H
+#define __DAMON_SYSFS_COMMON_H
+
+#include <linux/damon.h>
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/stddef.h>
+
+extern struct mutex damon_sysfs_lock;
+
+void damon_sysfs_release(struct kobject *kobj);
+int damon_sysfs_add_dir(struct kobject *kobj, const struct kobj_type *ktype,
+			struct kobject *parent, const char *name);
+void damon_sysfs_put(struct kobject *kobj);
+
+/*
+ * The kobj_type of a node type: the shared release, the kobj_sysfs_ops and
+ * the node's attribute groups (damon_sysfs_<node>_groups).  The release
+ * frees the node through its kobject, which is only right if the kobject is
+ * the node's first member.
+ */
+#define DAMON_SYSFS_KTYPE(_node)					\
+	static_assert(offsetof(struct damon_sysfs_##_node, kobj) == 0);	\
+	static const struct kobj_type damon_sysfs_##_node##_ktype = {	\
+		.release = damon_sysfs_release,				\
+		.sysfs_ops = &kobj_sysfs_ops,				\
+		.default_groups = damon_sysfs_##_node##_groups,		\
+	}
+
+/* A kobj_type for a node without files of its own. */
+#define DAMON_SYSFS_KTYPE_NOFILES(_node)				\
+	static_assert(offsetof(struct damon_sysfs_##_node, kobj) == 0);	\
+	static const struct kobj_type damon_sysfs_##_node##_ktype = {	\
+		.release = damon_sysfs_release,				\
+		.sysfs_ops = &kobj_sysfs_ops,				\
+	}
+
+/* --- scalar files ---------------------------------------------------------- */
+
+/**
+ * struct damon_sysfs_field - a file that shows and stores one node member
+ * @kattr:	the attribute; its show/store are the handlers of the C type.
+ * @off:	offset of the member from the node's kobject.
+ * @keywords:	for enum files, the keyword of each value, indexed by value.
+ * @nr_keywords: number of entries of @keywords.
+ * @einval:	report every parse error as -EINVAL (the ABI of a few files).
+ *
+ * The handlers access the member with READ_ONCE()/WRITE_ONCE() and take no
+ * lock: the kernfs active reference of the open file keeps the node alive,
+ * and the build of a DAMON context reads each member once.
+ */
+struct damon_sysfs_field {
+	struct kobj_attribute kattr;
+	ptrdiff_t off;
+	const char * const *keywords;
+	unsigned int nr_keywords;
+	bool einval;
+};
+
+ssize_t damon_sysfs_ul_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf);
+ssize_t damon_sysfs_ul_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count);
+ssize_t damon_sysfs_uint_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf);
+ssize_t damon_sysfs_uint_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count);
+ssize_t damon_sysfs_int_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf);
+ssize_t damon_sysfs_int_store(struct kobject *kobj,
+			      struct kobj_attribute *attr, const char *buf,
+			      size_t count);
+ssize_t damon_sysfs_bool_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf);
+ssize_t damon_sysfs_bool_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count);
+ssize_t damon_sysfs_enum_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf);
+ssize_t damon_sysfs_enum_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count);
+
+#define __DAMON_SYSFS_FIELD(_node, _file, _member, _type, _mode, _kind, ...) \
+	static_assert(__same_type(((struct damon_sysfs_##_node *)0)->_member, \
+				  _type));				\
+	static struct damon_sysfs_field damon_sysfs_##_node##_##_file = { \
+		.kattr = __ATTR(_file, _mode, damon_sysfs_##_kind##_show, \
+				damon_sysfs_##_kind##_store),		\
+		.off = offsetof(struct damon_sysfs_##_node, _member) -	\
+		       offsetof(struct damon_sysfs_##_node, kobj),	\
+		__VA_ARGS__						\
+	}
+
+/* Read-write files, one line each; @_member must be of the named type. */
+#define DAMON_SYSFS_UL_RW(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0600, ul)
+#define DAMON_SYSFS_UL_RW_EINVAL(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0600, ul, \
+			    .einval = true)
+#define DAMON_SYSFS_UINT_RW(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned int, 0600, uint)
+#define DAMON_SYSFS_INT_RW(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600, int)
+#define DAMON_SYSFS_INT_RW_EINVAL(_node, _file, _member)		\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600, int,	\
+			    .einval = true)
+#define DAMON_SYSFS_BOOL_RW(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, bool, 0600, bool)
+/* @_member is an int holding an index of the keyword table @_table. */
+#define DAMON_SYSFS_ENUM_RW(_node, _file, _member, _table)		\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600, enum,	\
+			    .keywords = _table,				\
+			    .nr_keywords = ARRAY_SIZE(_table))
+
+/* Read-only files: values the kernel reports. */
+#define __DAMON_SYSFS_FIELD_RO(_node, _file, _member, _type, _kind)	\
+	static_assert(__same_type(((struct damon_sysfs_##_node *)0)->_member, \
+				  _type));				\
+	static struct damon_sysfs_field damon_sysfs_##_node##_##_file = { \
+		.kattr = __ATTR(_file, 0400, damon_sysfs_##_kind##_show, NULL), \
+		.off = offsetof(struct damon_sysfs_##_node, _member) -	\
+		       offsetof(struct damon_sysfs_##_node, kobj),	\
+	}
+#define DAMON_SYSFS_UL_RO(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD_RO(_node, _file, _member, unsigned long, ul)
+#define DAMON_SYSFS_UINT_RO(_node, _file, _member)			\
+	__DAMON_SYSFS_FIELD_RO(_node, _file, _member, unsigned int, uint)
+
+/* The attribute of a field, for attribute arrays. */
+#define DAMON_SYSFS_ATTR(_node, _file) (&damon_sysfs_##_node##_##_file.kattr.attr)
+
+/* --- nr_* directory arrays ------------------------------------------------- */
+
+struct damon_sysfs_array;
+
+/**
+ * struct damon_sysfs_array_type - what differs between the nr_* levels
+ * @ktype:	kobj_type of the directory; holds its nr_* (or other) files.
+ * @size:	size of the directory node, which starts with the array.
+ * @create_item: creates item @name with default values under @parent.
+ * @destroy_item: destroys an item made by @create_item.
+ * @max_nr:	the largest count a user may ask for.
+ * @busy:	optional: when it says true, the items may not change.
+ */
+struct damon_sysfs_array_type {
+	const struct kobj_type *ktype;
+	size_t size;
+	struct kobject *(*create_item)(struct kobject *parent,
+				       const char *name);
+	void (*destroy_item)(struct kobject *item);
+	int max_nr;
+	bool (*busy)(const struct damon_sysfs_array *arr);
+};
+
+/**
+ * struct damon_sysfs_array - a directory of items named 0 to @nr - 1
+ * @kobj:	the directory.
+ * @type:	how to make its items.
+ * @items:	the items' kobjects.
+ * @nr:		the number of items.
+ *
+ * @items and @nr change only under &damon_sysfs_lock.
+ */
+struct damon_sysfs_array {
+	struct kobject kobj;
+	const struct damon_sysfs_array_type *type;
+	struct kobject **items;
+	int nr;
+};
+
+/*
+ * The kobj_type of a directory array whose only file is its nr_* file
+ * @_nrfile; the handlers are shared by every array.
+ */
+#define DAMON_SYSFS_ARRAY_KTYPE(_name, _nrfile)				\
+	static struct kobj_attribute damon_sysfs_##_name##_nr_attr =	\
+		__ATTR(_nrfile, 0600, damon_sysfs_nr_show,		\
+		       damon_sysfs_nr_store);				\
+	static struct attribute *damon_sysfs_##_name##_attrs[] = {	\
+		&damon_sysfs_##_name##_nr_attr.attr,			\
+		NULL,							\
+	};								\
+	ATTRIBUTE_GROUPS(damon_sysfs_##_name);				\
+	static const struct kobj_type damon_sysfs_##_name##_ktype = {	\
+		.release = damon_sysfs_release,				\
+		.sysfs_ops = &kobj_sysfs_ops,				\
+		.default_groups = damon_sysfs_##_name##_groups,		\
+	}
+
+ssize_t damon_sysfs_nr_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf);
+ssize_t damon_sysfs_nr_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count);
+
+struct damon_sysfs_array *damon_sysfs_array_create(
+		struct kobject *parent, const char *name,
+		const struct damon_sysfs_array_type *type);
+void damon_sysfs_array_destroy(struct damon_sysfs_array *arr);
+int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr);
+void damon_sysfs_array_clear(struct damon_sysfs_array *arr);
+
+static inline struct damon_sysfs_array *to_damon_sysfs_array(
+		struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_array, kobj);
+}
+
+/* --- the ul_range node: a min and a max file ------------------------------- */
+
+/**
+ * struct damon_sysfs_ul_range - a directory with a "min" and a "max" file
+ * @kobj:	the directory.
+ * @min:	the lower bound.
+ * @max:	the upper bound.
+ */
+struct damon_sysfs_ul_range {
+	struct kobject kobj;
+	unsigned long min;
+	unsigned long max;
+};
+
+struct damon_sysfs_ul_range *damon_sysfs_ul_range_create(
+		struct kobject *parent, const char *name,
+		unsigned long min, unsigned long max);
+
+/* --- the schemes API, for sysfs.c ---------------------------------------- */
+
+extern const struct damon_sysfs_array_type damon_sysfs_schemes_type;
+
+int damon_sysfs_build_schemes(struct damon_ctx *ctx,
+			      const struct damon_sysfs_array *schemes);
+
+#endif /* __DAMON_SYSFS_COMMON_H */

@@ -1,0 +1,1100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAMON sysfs interface: /sys/kernel/mm/damon/admin.
+ *
+ * The file is in three layers, each using only those above it:
+ *
+ * - plumbing: the directories from kdamonds/<K>/contexts/<C>/targets/<T>/
+ *   regions/<R> up to admin, leaf to root.  It only creates and removes
+ *   kobjects and stores what users write, checking syntax alone.
+ * - build: damon_sysfs_build_ctx() turns a context directory into a new
+ *   &struct damon_ctx.  It is the one place that checks what the values
+ *   mean, so bad input fails before any running kdamond is touched.
+ * - control: the kdamond state commands.  on/off start and stop a context;
+ *   every other command is posted to the kdamond, which handles it from its
+ *   callbacks and reports the result to the writer.
+ */
+
+#define pr_fmt(fmt) "damon-sysfs: " fmt
+
+#include <linux/cleanup.h>
+#include <linux/completion.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "sysfs-common.h"
+
+/* Defaults of a new context directory, as in the ABI. */
+#define DAMON_SYSFS_DEFAULT_SAMPLE_US		5000
+#define DAMON_SYSFS_DEFAULT_AGGR_US		100000
+#define DAMON_SYSFS_DEFAULT_UPDATE_US		60000000
+#define DAMON_SYSFS_DEFAULT_MIN_NR_REGIONS	10
+#define DAMON_SYSFS_DEFAULT_MAX_NR_REGIONS	1000
+#define DAMON_SYSFS_DEFAULT_OPS			DAMON_OPS_VADDR
+
+/* A kdamond has at most one context, as in the ABI. */
+#define DAMON_SYSFS_MAX_NR_CONTEXTS		1
+
+static const char * const damon_sysfs_ops_names[] = {
+	[DAMON_OPS_VADDR] = "vaddr",
+	[DAMON_OPS_FVADDR] = "fvaddr",
+	[DAMON_OPS_PADDR] = "paddr",
+};
+static_assert(ARRAY_SIZE(damon_sysfs_ops_names) == NR_DAMON_OPS);
+
+/*
+ * kdamonds/<K>/contexts/<C>/targets/<T>/regions/<R> directory
+ */
+
+/**
+ * struct damon_sysfs_region - an initial monitoring region of a target
+ * @kobj:	the directory.
+ * @start:	start address, inclusive.
+ * @end:	end address, exclusive.
+ */
+struct damon_sysfs_region {
+	struct kobject kobj;
+	unsigned long start;
+	unsigned long end;
+};
+
+DAMON_SYSFS_UL_RW(region, start, start);
+DAMON_SYSFS_UL_RW(region, end, end);
+
+static struct attribute *damon_sysfs_region_attrs[] = {
+	DAMON_SYSFS_ATTR(region, start),
+	DAMON_SYSFS_ATTR(region, end),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_region);
+DAMON_SYSFS_KTYPE(region);
+
+static struct kobject *damon_sysfs_region_create(struct kobject *parent,
+						 const char *name)
+{
+	struct damon_sysfs_region *region;
+	int err;
+
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	err = damon_sysfs_add_dir(&region->kobj, &damon_sysfs_region_ktype,
+				  parent, name);
+	return err ? ERR_PTR(err) : &region->kobj;
+}
+
+static struct damon_sysfs_region *to_damon_sysfs_region(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_region, kobj);
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/targets/<T>/regions directory
+ */
+
+DAMON_SYSFS_ARRAY_KTYPE(regions, nr_regions);
+
+static const struct damon_sysfs_array_type damon_sysfs_regions_type = {
+	.ktype = &damon_sysfs_regions_ktype,
+	.create_item = damon_sysfs_region_create,
+	.destroy_item = damon_sysfs_put,
+	.max_nr = INT_MAX,
+};
+
+/*
+ * kdamonds/<K>/contexts/<C>/targets/<T> directory
+ */
+
+/**
+ * struct damon_sysfs_target - a monitoring target
+ * @kobj:	the directory.
+ * @pid:	the pid of the process, for the virtual address space ops.
+ * @regions:	the initial monitoring regions.
+ */
+struct damon_sysfs_target {
+	struct kobject kobj;
+	int pid;
+	struct damon_sysfs_array *regions;
+};
+
+DAMON_SYSFS_INT_RW_EINVAL(target, pid_target, pid);
+
+static struct attribute *damon_sysfs_target_attrs[] = {
+	DAMON_SYSFS_ATTR(target, pid_target),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_target);
+DAMON_SYSFS_KTYPE(target);
+
+static struct damon_sysfs_target *to_damon_sysfs_target(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_target, kobj);
+}
+
+static void damon_sysfs_target_destroy(struct kobject *kobj)
+{
+	damon_sysfs_array_destroy(to_damon_sysfs_target(kobj)->regions);
+	damon_sysfs_put(kobj);
+}
+
+static struct kobject *damon_sysfs_target_create(struct kobject *parent,
+						 const char *name)
+{
+	struct damon_sysfs_target *target;
+	struct damon_sysfs_array *regions;
+	int err;
+
+	target = kzalloc(sizeof(*target), GFP_KERNEL);
+	if (!target)
+		return ERR_PTR(-ENOMEM);
+	err = damon_sysfs_add_dir(&target->kobj, &damon_sysfs_target_ktype,
+				  parent, name);
+	if (err)
+		return ERR_PTR(err);
+	regions = damon_sysfs_array_create(&target->kobj, "regions",
+					   &damon_sysfs_regions_type);
+	if (IS_ERR(regions)) {
+		damon_sysfs_target_destroy(&target->kobj);
+		return ERR_CAST(regions);
+	}
+	target->regions = regions;
+	return &target->kobj;
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/targets directory
+ */
+
+DAMON_SYSFS_ARRAY_KTYPE(targets, nr_targets);
+
+static const struct damon_sysfs_array_type damon_sysfs_targets_type = {
+	.ktype = &damon_sysfs_targets_ktype,
+	.create_item = damon_sysfs_target_create,
+	.destroy_item = damon_sysfs_target_destroy,
+	.max_nr = INT_MAX,
+};
+
+/*
+ * kdamonds/<K>/contexts/<C>/monitoring_attrs/intervals directory
+ */
+
+/**
+ * struct damon_sysfs_intervals - the monitoring intervals, in microseconds
+ * @kobj:	the directory.
+ * @sample_us:	the sampling interval.
+ * @aggr_us:	the aggregation interval.
+ * @update_us:	the operations update interval.
+ */
+struct damon_sysfs_intervals {
+	struct kobject kobj;
+	unsigned long sample_us;
+	unsigned long aggr_us;
+	unsigned long update_us;
+};
+
+DAMON_SYSFS_UL_RW(intervals, sample_us, sample_us);
+DAMON_SYSFS_UL_RW(intervals, aggr_us, aggr_us);
+DAMON_SYSFS_UL_RW(intervals, update_us, update_us);
+
+static struct attribute *damon_sysfs_intervals_attrs[] = {
+	DAMON_SYSFS_ATTR(intervals, sample_us),
+	DAMON_SYSFS_ATTR(intervals, aggr_us),
+	DAMON_SYSFS_ATTR(intervals, update_us),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_intervals);
+DAMON_SYSFS_KTYPE(intervals);
+
+static struct damon_sysfs_intervals *damon_sysfs_intervals_create(
+		struct kobject *parent)
+{
+	struct damon_sysfs_intervals *intervals;
+	int err;
+
+	intervals = kzalloc(sizeof(*intervals), GFP_KERNEL);
+	if (!intervals)
+		return ERR_PTR(-ENOMEM);
+	intervals->sample_us = DAMON_SYSFS_DEFAULT_SAMPLE_US;
+	intervals->aggr_us = DAMON_SYSFS_DEFAULT_AGGR_US;
+	intervals->update_us = DAMON_SYSFS_DEFAULT_UPDATE_US;
+	err = damon_sysfs_add_dir(&intervals->kobj,
+				  &damon_sysfs_intervals_ktype, parent,
+				  "intervals");
+	return err ? ERR_PTR(err) : intervals;
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/monitoring_attrs directory
+ */
+
+/**
+ * struct damon_sysfs_attrs - the monitoring attributes
+ * @kobj:	the directory.
+ * @intervals:	intervals/.
+ * @nr_regions:	nr_regions/, the bounds of the number of regions.
+ */
+struct damon_sysfs_attrs {
+	struct kobject kobj;
+	struct damon_sysfs_intervals *intervals;
+	struct damon_sysfs_ul_range *nr_regions;
+};
+
+DAMON_SYSFS_KTYPE_NOFILES(attrs);
+
+static void damon_sysfs_attrs_destroy(struct damon_sysfs_attrs *attrs)
+{
+	if (!attrs)
+		return;
+	if (attrs->intervals)
+		damon_sysfs_put(&attrs->intervals->kobj);
+	if (attrs->nr_regions)
+		damon_sysfs_put(&attrs->nr_regions->kobj);
+	damon_sysfs_put(&attrs->kobj);
+}
+
+static struct damon_sysfs_attrs *damon_sysfs_attrs_create(
+		struct kobject *parent)
+{
+	struct damon_sysfs_intervals *intervals;
+	struct damon_sysfs_ul_range *nr_regions;
+	struct damon_sysfs_attrs *attrs;
+	int err;
+
+	attrs = kzalloc(sizeof(*attrs), GFP_KERNEL);
+	if (!attrs)
+		return ERR_PTR(-ENOMEM);
+	err = damon_sysfs_add_dir(&attrs->kobj, &damon_sysfs_attrs_ktype,
+				  parent, "monitoring_attrs");
+	if (err)
+		return ERR_PTR(err);
+	intervals = damon_sysfs_intervals_create(&attrs->kobj);
+	if (IS_ERR(intervals)) {
+		err = PTR_ERR(intervals);
+		goto out_destroy;
+	}
+	attrs->intervals = intervals;
+	nr_regions = damon_sysfs_ul_range_create(&attrs->kobj, "nr_regions",
+			DAMON_SYSFS_DEFAULT_MIN_NR_REGIONS,
+			DAMON_SYSFS_DEFAULT_MAX_NR_REGIONS);
+	if (IS_ERR(nr_regions)) {
+		err = PTR_ERR(nr_regions);
+		goto out_destroy;
+	}
+	attrs->nr_regions = nr_regions;
+	return attrs;
+out_destroy:
+	damon_sysfs_attrs_destroy(attrs);
+	return ERR_PTR(err);
+}
+
+/*
+ * kdamonds/<K>/contexts/<C> directory
+ */
+
+/**
+ * struct damon_sysfs_context - a monitoring context
+ * @kobj:	the directory.
+ * @ops:	the &enum damon_ops_id of the monitoring operations.
+ * @attrs:	monitoring_attrs/.
+ * @targets:	targets/.
+ * @schemes:	schemes/.
+ */
+struct damon_sysfs_context {
+	struct kobject kobj;
+	int ops;
+	struct damon_sysfs_attrs *attrs;
+	struct damon_sysfs_array *targets;
+	struct damon_sysfs_array *schemes;
+};
+
+/* Every operations set, registered or not, is listed: see avail_operations. */
+DAMON_SYSFS_ENUM_RW(context, operations, ops, damon_sysfs_ops_names);
+
+static ssize_t avail_operations_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	enum damon_ops_id id;
+	int len = 0;
+
+	for (id = 0; id < NR_DAMON_OPS; id++) {
+		if (damon_is_registered_ops(id))
+			len += sysfs_emit_at(buf, len, "%s\n",
+					     damon_sysfs_ops_names[id]);
+	}
+	return len;
+}
+
+static struct kobj_attribute damon_sysfs_context_avail_operations =
+		__ATTR_RO_MODE(avail_operations, 0400);
+
+static struct attribute *damon_sysfs_context_attrs[] = {
+	&damon_sysfs_context_avail_operations.attr,
+	DAMON_SYSFS_ATTR(context, operations),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_context);
+DAMON_SYSFS_KTYPE(context);
+
+static struct damon_sysfs_context *to_damon_sysfs_context(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_context, kobj);
+}
+
+static void damon_sysfs_context_destroy(struct kobject *kobj)
+{
+	struct damon_sysfs_context *context = to_damon_sysfs_context(kobj);
+
+	damon_sysfs_array_destroy(context->schemes);
+	damon_sysfs_array_destroy(context->targets);
+	damon_sysfs_attrs_destroy(context->attrs);
+	damon_sysfs_put(kobj);
+}
+
+static struct kobject *damon_sysfs_context_create(struct kobject *parent,
+						  const char *name)
+{
+	struct damon_sysfs_context *context;
+	struct damon_sysfs_array *arr;
+	struct damon_sysfs_attrs *attrs;
+	int err;
+
+	context = kzalloc(sizeof(*context), GFP_KERNEL);
+	if (!context)
+		return ERR_PTR(-ENOMEM);
+	context->ops = DAMON_SYSFS_DEFAULT_OPS;
+	err = damon_sysfs_add_dir(&context->kobj, &damon_sysfs_context_ktype,
+				  parent, name);
+	if (err)
+		return ERR_PTR(err);
+
+	attrs = damon_sysfs_attrs_create(&context->kobj);
+	if (IS_ERR(attrs)) {
+		err = PTR_ERR(attrs);
+		goto out_destroy;
+	}
+	context->attrs = attrs;
+
+	arr = damon_sysfs_array_create(&context->kobj, "targets",
+				       &damon_sysfs_targets_type);
+	if (IS_ERR(arr)) {
+		err = PTR_ERR(arr);
+		goto out_destroy;
+	}
+	context->targets = arr;
+
+	arr = damon_sysfs_array_create(&context->kobj, "schemes",
+				       &damon_sysfs_schemes_type);
+	if (IS_ERR(arr)) {
+		err = PTR_ERR(arr);
+		goto out_destroy;
+	}
+	context->schemes = arr;
+	return &context->kobj;
+out_destroy:
+	damon_sysfs_context_destroy(&context->kobj);
+	return ERR_PTR(err);
+}
+
+/*
+ * kdamonds/<K>/contexts directory
+ */
+
+DAMON_SYSFS_ARRAY_KTYPE(contexts, nr_contexts);
+
+static const struct damon_sysfs_array_type damon_sysfs_contexts_type = {
+	.ktype = &damon_sysfs_contexts_ktype,
+	.create_item = damon_sysfs_context_create,
+	.destroy_item = damon_sysfs_context_destroy,
+	.max_nr = DAMON_SYSFS_MAX_NR_CONTEXTS,
+};
+
+/*
+ * kdamonds/<K> directory
+ */
+
+/**
+ * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
+ * @lock:	guards @calls and @terminated; taken by writers and the kdamond.
+ * @calls:	posted &struct damon_sysfs_call, oldest first.
+ * @terminated:	the kdamond has passed its before_terminate callback and
+ *		takes no more calls.
+ * @deactivated: the kdamond last reported from its watermarks check, so it
+ *		may sleep for a whole watermarks interval: wake it on a post.
+ *
+ * The mailbox belongs to the kdamond directory and serves each context that
+ * the directory starts; the kdamond finds it via &damon_callback.private.
+ */
+struct damon_sysfs_mailbox {
+	spinlock_t lock;
+	struct list_head calls;
+	bool terminated;
+	bool deactivated;
+};
+
+/**
+ * struct damon_sysfs_kdamond - a kdamond directory
+ * @kobj:	the directory.
+ * @contexts:	contexts/.
+ * @ctx:	the context last started from this directory, kept after it
+ *		stops (until the next "on" or until the directory goes) so
+ *		that off can tell "stopped" from "never started".
+ * @mailbox:	calls from state writers to the running kdamond.
+ * @nr_waiters:	state writers waiting for a call to complete; while there
+ *		are any, the directory must stay.
+ *
+ * @ctx and @nr_waiters are guarded by &damon_sysfs_lock.  Only the control
+ * layer starts, stops or talks to @ctx.
+ */
+struct damon_sysfs_kdamond {
+	struct kobject kobj;
+	struct damon_sysfs_array *contexts;
+	struct damon_ctx *ctx;
+	struct damon_sysfs_mailbox mailbox;
+	int nr_waiters;
+};
+
+static struct damon_sysfs_kdamond *to_damon_sysfs_kdamond(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_kdamond, kobj);
+}
+
+/*
+ * build: tree -> struct damon_ctx.  Reads the tree (each value once), makes
+ * no kobject calls and is the only place that checks what values mean.
+ * Every object made is attached to the context at once, so that a failure
+ * is undone by damon_sysfs_destroy_ctx() alone.
+ */
+
+/**
+ * damon_sysfs_destroy_ctx() - destroy a context built from the tree
+ * @ctx:	a context that is not running.
+ *
+ * Drops the pid references of its targets, which damon_destroy_ctx() does
+ * not do in 6.12.
+ */
+static void damon_sysfs_destroy_ctx(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	if (damon_target_has_pid(ctx)) {
+		damon_for_each_target(t, ctx) {
+			put_pid(t->pid);
+			t->pid = NULL;
+		}
+	}
+	damon_destroy_ctx(ctx);
+}
+
+static int damon_sysfs_build_regions(struct damon_target *t,
+				     const struct damon_sysfs_array *regions)
+{
+	struct damon_addr_range *ranges;
+	int i, err;
+
+	if (!regions->nr)
+		return 0;
+	ranges = kmalloc_array(regions->nr, sizeof(*ranges),
+			       GFP_KERNEL | __GFP_NOWARN);
+	if (!ranges)
+		return -ENOMEM;
+	for (i = 0; i < regions->nr; i++) {
+		struct damon_sysfs_region *region =
+			to_damon_sysfs_region(regions->items[i]);
+
+		ranges[i].start = READ_ONCE(region->start);
+		ranges[i].end = READ_ONCE(region->end);
+		/* damon_set_regions() checks this only after page alignment */
+		if (ranges[i].start > ranges[i].end ||
+		    (i && ranges[i - 1].end > ranges[i].start)) {
+			kfree(ranges);
+			return -EINVAL;
+		}
+	}
+	err = damon_set_regions(t, ranges, regions->nr);
+	kfree(ranges);
+	return err;
+}
+
+static int damon_sysfs_build_target(struct damon_ctx *ctx,
+				    const struct damon_sysfs_target *target)
+{
+	struct damon_target *t = damon_new_target();
+
+	if (!t)
+		return -ENOMEM;
+	damon_add_target(ctx, t);
+	if (damon_target_has_pid(ctx)) {
+		t->pid = find_get_pid(READ_ONCE(target->pid));
+		if (!t->pid)
+			return -EINVAL;
+	}
+	return damon_sysfs_build_regions(t, target->regions);
+}
+
+static int damon_sysfs_build_targets(struct damon_ctx *ctx,
+				     const struct damon_sysfs_array *targets)
+{
+	int i, err;
+
+	/* the physical address space is one target */
+	if (ctx->ops.id == DAMON_OPS_PADDR && targets->nr > 1)
+		return -EINVAL;
+	for (i = 0; i < targets->nr; i++) {
+		err = damon_sysfs_build_target(ctx,
+				to_damon_sysfs_target(targets->items[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int damon_sysfs_build_attrs(struct damon_ctx *ctx,
+				   const struct damon_sysfs_attrs *attrs)
+{
+	struct damon_attrs a = {
+		.sample_interval = READ_ONCE(attrs->intervals->sample_us),
+		.aggr_interval = READ_ONCE(attrs->intervals->aggr_us),
+		.ops_update_interval = READ_ONCE(attrs->intervals->update_us),
+		.min_nr_regions = READ_ONCE(attrs->nr_regions->min),
+		.max_nr_regions = READ_ONCE(attrs->nr_regions->max),
+	};
+
+	/* checks min >= 3, min <= max and sample <= aggr */
+	return damon_set_attrs(ctx, &a);
+}
+
+/**
+ * damon_sysfs_build_ctx() - build a DAMON context from a context directory
+ * @context:	the directory.
+ *
+ * The context is new and not running.  Its vaddr/fvaddr targets hold pid
+ * references; destroy it with damon_sysfs_destroy_ctx().
+ *
+ * Context: damon_sysfs_lock held, so that the tree keeps its shape.
+ * Return: the context, or an ERR_PTR(): -EINVAL for ops that are not
+ * registered, bad monitoring attributes, more than one paddr target, a pid
+ * that does not exist, regions that are empty, unsorted or overlapping; or
+ * the error of building the schemes; -ENOMEM.
+ */
+static struct damon_ctx *damon_sysfs_build_ctx(
+		const struct damon_sysfs_context *context)
+{
+	struct damon_ctx *ctx;
+	int err;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	ctx = damon_new_ctx();
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	err = damon_select_ops(ctx, READ_ONCE(context->ops));
+	if (err)
+		goto out_destroy;
+	err = damon_sysfs_build_attrs(ctx, context->attrs);
+	if (err)
+		goto out_destroy;
+	err = damon_sysfs_build_targets(ctx, context->targets);
+	if (err)
+		goto out_destroy;
+	err = damon_sysfs_build_schemes(ctx, context->schemes);
+	if (err)
+		goto out_destroy;
+	return ctx;
+out_destroy:
+	damon_sysfs_destroy_ctx(ctx);
+	return ERR_PTR(err);
+}
+
+/*
+ * control: starting, stopping and talking to kdamonds.
+ */
+
+/**
+ * struct damon_sysfs_call - a function a state writer has the kdamond run
+ * @fn:		runs in the kdamond with @arg; its return becomes @err.
+ * @arg:	the data of @fn, owned by the writer, both ways: inputs built
+ *		by the writer and outputs filled by @fn.
+ * @needs_idle:	run @fn only where the context may be changed: right after
+ *		an aggregation, or while watermarks keep the context
+ *		deactivated.  Otherwise @fn runs after the next sampling.
+ * @err:	the result, which the writer's write() returns.
+ * @done:	completed once @err is set, by the kdamond or by its exit.
+ * @list:	in &damon_sysfs_mailbox.calls while posted.
+ *
+ * The protocol, whose point is that the kdamond never takes
+ * &damon_sysfs_lock and never touches the tree:
+ *
+ * 1. Under &damon_sysfs_lock the writer checks and builds @arg, so bad input
+ *    fails in the writer.
+ * 2. It posts the call to the kdamond's mailbox (failing if the kdamond has
+ *    terminated) and drops &damon_sysfs_lock.
+ * 3. It waits for @done.  The lock is free, so "off" can proceed, and the
+ *    kdamond's exit completes every posted call with -ECANCELED.
+ * 4. The kdamond runs @fn from its callbacks and completes @done.  The
+ *    writer retakes the lock and copies outputs into the tree.
+ *
+ * The call lives on the writer's stack.  A writer killed while waiting
+ * withdraws its call if the kdamond has not taken it yet, and otherwise
+ * waits for it: @fn is short.
+ */
+struct damon_sysfs_call {
+	int (*fn)(struct damon_ctx *ctx, void *arg);
+	void *arg;
+	bool needs_idle;
+	int err;
+	struct completion done;
+	struct list_head list;
+};
+
+static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
+{
+	spin_lock_init(&mailbox->lock);
+	INIT_LIST_HEAD(&mailbox->calls);
+	mailbox->terminated = false;
+	mailbox->deactivated = false;
+}
+
+/*
+ * Unlink the oldest call that may run now.  A call is unlinked under the
+ * lock before it runs, so a writer that finds its call unlinked knows the
+ * kdamond has it.
+ */
+static struct damon_sysfs_call *damon_sysfs_take_call(
+		struct damon_sysfs_mailbox *mailbox, bool idle)
+{
+	struct damon_sysfs_call *call, *found = NULL;
+
+	spin_lock(&mailbox->lock);
+	list_for_each_entry(call, &mailbox->calls, list) {
+		if (idle || !call->needs_idle) {
+			list_del_init(&call->list);
+			found = call;
+			break;
+		}
+	}
+	spin_unlock(&mailbox->lock);
+	return found;
+}
+
+/* Runs in the kdamond: every call that may run now, oldest first. */
+static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	struct damon_sysfs_call *call;
+
+	while ((call = damon_sysfs_take_call(mailbox, idle))) {
+		call->err = call->fn(ctx, call->arg);
+		complete(&call->done);
+	}
+	/* a failed call is reported to its writer; the kdamond goes on */
+	return 0;
+}
+
+static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+
+	WRITE_ONCE(mailbox->deactivated, false);
+	return damon_sysfs_handle_calls(ctx, false);
+}
+
+static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
+{
+	return damon_sysfs_handle_calls(ctx, true);
+}
+
+static int damon_sysfs_after_wmarks_check(struct damon_ctx *ctx)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+
+	WRITE_ONCE(mailbox->deactivated, true);
+	return damon_sysfs_handle_calls(ctx, true);
+}
+
+static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	struct damon_sysfs_call *call;
+	struct damon_target *t, *next;
+
+	spin_lock(&mailbox->lock);
+	mailbox->terminated = true;
+	spin_unlock(&mailbox->lock);
+	/* nothing can be posted any more: cancel what is there */
+	while ((call = damon_sysfs_take_call(mailbox, true))) {
+		call->err = -ECANCELED;
+		complete(&call->done);
+	}
+
+	/* release the processes now rather than at the next "on" */
+	if (!damon_target_has_pid(ctx))
+		return;
+	damon_for_each_target_safe(t, next, ctx) {
+		put_pid(t->pid);
+		damon_destroy_target(t);
+	}
+}
+
+static bool damon_sysfs_kdamond_running(const struct damon_sysfs_kdamond *kd)
+{
+	return kd->ctx && damon_is_running(kd->ctx);
+}
+
+/* Wake a kdamond that may sleep a whole watermarks interval. */
+static void damon_sysfs_kick(struct damon_sysfs_kdamond *kd)
+{
+	struct damon_ctx *ctx = kd->ctx;
+
+	if (!READ_ONCE(kd->mailbox.deactivated))
+		return;
+	mutex_lock(&ctx->kdamond_lock);
+	if (ctx->kdamond)
+		wake_up_process(ctx->kdamond);
+	mutex_unlock(&ctx->kdamond_lock);
+}
+
+static int damon_sysfs_post(struct damon_sysfs_mailbox *mailbox,
+			    struct damon_sysfs_call *call)
+{
+	int err = 0;
+
+	spin_lock(&mailbox->lock);
+	if (mailbox->terminated)
+		err = -ECANCELED;
+	else
+		list_add_tail(&call->list, &mailbox->calls);
+	spin_unlock(&mailbox->lock);
+	return err;
+}
+
+/* Withdraw a call the kdamond has not taken yet; false if it has. */
+static bool damon_sysfs_withdraw(struct damon_sysfs_mailbox *mailbox,
+				 struct damon_sysfs_call *call)
+{
+	bool withdrawn = false;
+
+	spin_lock(&mailbox->lock);
+	if (!list_empty(&call->list)) {
+		list_del_init(&call->list);
+		withdrawn = true;
+	}
+	spin_unlock(&mailbox->lock);
+	return withdrawn;
+}
+
+/**
+ * damon_sysfs_kdamond_call() - have a running kdamond run a call
+ * @kd:		the kdamond directory.
+ * @call:	the call; @call->fn, @call->arg and @call->needs_idle set.
+ *
+ * Drops &damon_sysfs_lock while waiting and retakes it before returning:
+ * the tree may have changed meanwhile, but @kd stays (see the nr_kdamonds
+ * veto).
+ *
+ * Context: damon_sysfs_lock held; sleeps.
+ * Return: the call's result; -ECANCELED if the kdamond terminated before
+ * running it; -EINTR if the writer was killed before the kdamond took it.
+ */
+static int damon_sysfs_kdamond_call(struct damon_sysfs_kdamond *kd,
+				    struct damon_sysfs_call *call)
+{
+	int err;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	init_completion(&call->done);
+	INIT_LIST_HEAD(&call->list);
+	err = damon_sysfs_post(&kd->mailbox, call);
+	if (err)
+		return err;
+	kd->nr_waiters++;
+	damon_sysfs_kick(kd);
+	mutex_unlock(&damon_sysfs_lock);
+
+	if (wait_for_completion_killable(&call->done)) {
+		if (damon_sysfs_withdraw(&kd->mailbox, call))
+			call->err = -EINTR;
+		else
+			wait_for_completion(&call->done);
+	}
+
+	mutex_lock(&damon_sysfs_lock);
+	kd->nr_waiters--;
+	return call->err;
+}
+
+static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *param)
+{
+	/* can fail only for memory: the writer built and checked @param */
+	return damon_commit_ctx(ctx, param);
+}
+
+static struct damon_sysfs_context *damon_sysfs_kdamond_context(
+		const struct damon_sysfs_kdamond *kd)
+{
+	return to_damon_sysfs_context(kd->contexts->items[0]);
+}
+
+static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
+{
+	struct damon_sysfs_call call = {
+		.fn = damon_sysfs_commit_fn,
+		.needs_idle = true,
+	};
+	struct damon_ctx *param;
+	int err;
+
+	if (!damon_sysfs_kdamond_running(kd))
+		return -EINVAL;
+	param = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd));
+	if (IS_ERR(param))
+		return PTR_ERR(param);
+	call.arg = param;
+	err = damon_sysfs_kdamond_call(kd, &call);
+	damon_sysfs_destroy_ctx(param);
+	return err;
+}
+
+static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
+{
+	struct damon_ctx *ctx;
+	int err;
+
+	if (damon_sysfs_kdamond_running(kd) || kd->nr_waiters)
+		return -EBUSY;
+	ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd));
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	ctx->callback = (struct damon_callback) {
+		.private = &kd->mailbox,
+		.after_wmarks_check = damon_sysfs_after_wmarks_check,
+		.after_sampling = damon_sysfs_after_sampling,
+		.after_aggregation = damon_sysfs_after_aggregation,
+		.before_terminate = damon_sysfs_before_terminate,
+	};
+	/* no kdamond uses the mailbox now: the last one has terminated */
+	damon_sysfs_mailbox_init(&kd->mailbox);
+	err = damon_start(&ctx, 1, false);
+	if (err) {
+		damon_sysfs_destroy_ctx(ctx);
+		return err;
+	}
+	if (kd->ctx)
+		damon_sysfs_destroy_ctx(kd->ctx);
+	kd->ctx = ctx;
+	return 0;
+}
+
+static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kd)
+{
+	if (!kd->ctx)
+		return -EINVAL;
+	/* -EPERM if it has stopped; else waits until the kdamond exits */
+	return damon_stop(&kd->ctx, 1);
+}
+
+/*
+ * The state keywords.  Those after "commit" come with the schemes; they
+ * are accepted here so that the keyword table is the ABI's.
+ */
+enum damon_sysfs_cmd {
+	DAMON_SYSFS_CMD_ON,
+	DAMON_SYSFS_CMD_OFF,
+	DAMON_SYSFS_CMD_COMMIT,
+	DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS,
+	DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS,
+	DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES,
+	DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS,
+	DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS,
+	DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS,
+	NR_DAMON_SYSFS_CMDS,
+};
+
+static const char * const damon_sysfs_cmd_names[] = {
+	[DAMON_SYSFS_CMD_ON] = "on",
+	[DAMON_SYSFS_CMD_OFF] = "off",
+	[DAMON_SYSFS_CMD_COMMIT] = "commit",
+	[DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS] =
+		"commit_schemes_quota_goals",
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS] = "update_schemes_stats",
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES] =
+		"update_schemes_tried_bytes",
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS] =
+		"update_schemes_tried_regions",
+	[DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS] =
+		"clear_schemes_tried_regions",
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS] =
+		"update_schemes_effective_quotas",
+};
+static_assert(ARRAY_SIZE(damon_sysfs_cmd_names) == NR_DAMON_SYSFS_CMDS);
+
+static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kd,
+				  enum damon_sysfs_cmd cmd)
+{
+	lockdep_assert_held(&damon_sysfs_lock);
+	if (cmd == DAMON_SYSFS_CMD_OFF)
+		return damon_sysfs_turn_off(kd);
+	if (kd->contexts->nr != 1)
+		return -EINVAL;
+	switch (cmd) {
+	case DAMON_SYSFS_CMD_ON:
+		return damon_sysfs_turn_on(kd);
+	case DAMON_SYSFS_CMD_COMMIT:
+		return damon_sysfs_commit(kd);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
+	bool running;
+
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+		running = damon_sysfs_kdamond_running(kd);
+	return sysfs_emit(buf, "%s\n",
+			  damon_sysfs_cmd_names[running ? DAMON_SYSFS_CMD_ON :
+						DAMON_SYSFS_CMD_OFF]);
+}
+
+static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
+	int cmd = sysfs_match_string(damon_sysfs_cmd_names, buf);
+	int err;
+
+	if (cmd < 0)
+		return cmd;
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+		err = damon_sysfs_handle_cmd(kd, cmd);
+	return err ? err : count;
+}
+
+static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
+	int pid = -1;
+
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
+		if (kd->ctx)
+			pid = damon_kdamond_pid(kd->ctx);
+	}
+	return sysfs_emit(buf, "%d\n", pid < 0 ? -1 : pid);
+}
+
+static struct kobj_attribute damon_sysfs_kdamond_state =
+		__ATTR_RW_MODE(state, 0600);
+static struct kobj_attribute damon_sysfs_kdamond_pid =
+		__ATTR_RO_MODE(pid, 0400);
+
+static struct attribute *damon_sysfs_kdamond_attrs[] = {
+	&damon_sysfs_kdamond_state.attr,
+	&damon_sysfs_kdamond_pid.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_kdamond);
+DAMON_SYSFS_KTYPE(kdamond);
+
+static void damon_sysfs_kdamond_destroy(struct kobject *kobj)
+{
+	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
+
+	/* the nr_kdamonds veto keeps running kdamonds from coming here */
+	if (kd->ctx)
+		damon_sysfs_destroy_ctx(kd->ctx);
+	damon_sysfs_array_destroy(kd->contexts);
+	damon_sysfs_put(kobj);
+}
+
+static struct kobject *damon_sysfs_kdamond_create(struct kobject *parent,
+						  const char *name)
+{
+	struct damon_sysfs_kdamond *kd;
+	struct damon_sysfs_array *contexts;
+	int err;
+
+	kd = kzalloc(sizeof(*kd), GFP_KERNEL);
+	if (!kd)
+		return ERR_PTR(-ENOMEM);
+	damon_sysfs_mailbox_init(&kd->mailbox);
+	err = damon_sysfs_add_dir(&kd->kobj, &damon_sysfs_kdamond_ktype,
+				  parent, name);
+	if (err)
+		return ERR_PTR(err);
+	contexts = damon_sysfs_array_create(&kd->kobj, "contexts",
+					    &damon_sysfs_contexts_type);
+	if (IS_ERR(contexts)) {
+		damon_sysfs_kdamond_destroy(&kd->kobj);
+		return ERR_CAST(contexts);
+	}
+	kd->contexts = contexts;
+	return &kd->kobj;
+}
+
+/*
+ * kdamonds directory
+ */
+
+/* Kdamond directories stay while a kdamond runs or a writer waits on one. */
+static bool damon_sysfs_kdamonds_busy(const struct damon_sysfs_array *arr)
+{
+	int i;
+
+	for (i = 0; i < arr->nr; i++) {
+		struct damon_sysfs_kdamond *kd =
+			to_damon_sysfs_kdamond(arr->items[i]);
+
+		if (damon_sysfs_kdamond_running(kd) || kd->nr_waiters)
+			return true;
+	}
+	return false;
+}
+
+DAMON_SYSFS_ARRAY_KTYPE(kdamonds, nr_kdamonds);
+
+static const struct damon_sysfs_array_type damon_sysfs_kdamonds_type = {
+	.ktype = &damon_sysfs_kdamonds_ktype,
+	.create_item = damon_sysfs_kdamond_create,
+	.destroy_item = damon_sysfs_kdamond_destroy,
+	.max_nr = INT_MAX,
+	.busy = damon_sysfs_kdamonds_busy,
+};
+
+/*
+ * init: /sys/kernel/mm/damon/admin/kdamonds, for the life of the kernel
+ */
+
+static int __init damon_sysfs_init(void)
+{
+	struct kobject *damon, *admin;
+	struct damon_sysfs_array *kdamonds;
+	int err = -ENOMEM;
+
+	damon = kobject_create_and_add("damon", mm_kobj);
+	if (!damon)
+		return err;
+	admin = kobject_create_and_add("admin", damon);
+	if (!admin)
+		goto out_put_damon;
+	kdamonds = damon_sysfs_array_create(admin, "kdamonds",
+					    &damon_sysfs_kdamonds_type);
+	if (IS_ERR(kdamonds)) {
+		err = PTR_ERR(kdamonds);
+		goto out_put_admin;
+	}
+	return 0;
+out_put_admin:
+	kobject_put(admin);
+out_put_damon:
+	kobject_put(damon);
+	return err;
+}
+subsys_initcall(damon_sysfs_init);
+
+#include "tests/sysfs-kunit.h"

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests of the DAMON sysfs interface: the shared file handlers, the
+ * keyword tables, and the build of a DAMON context from a tree.
+ *
+ * Trees are made in memory, never registered in sysfs: the build only reads
+ * node members and the items of arrays.
+ */
+
+#ifdef CONFIG_DAMON_SYSFS_KUNIT_TEST
+
+#ifndef _DAMON_SYSFS_TEST_H
+#define _DAMON_SYSFS_TEST_H
+
+#include <kunit/test.h>
+
+/* --- the shared handlers, on a node with one field of each kind ---------- */
+
+struct damon_sysfs_test_node {
+	struct kobject kobj;
+	unsigned long ul;
+	unsigned int uint;
+	int sint;
+	bool flag;
+	int kw;
+};
+
+static const char * const damon_sysfs_test_keywords[] = { "alpha", "beta" };
+
+DAMON_SYSFS_UL_RW(test_node, ul, ul);
+DAMON_SYSFS_UL_RW_EINVAL(test_node, ul_einval, ul);
+DAMON_SYSFS_UINT_RW(test_node, uint, uint);
+DAMON_SYSFS_INT_RW(test_node, sint, sint);
+DAMON_SYSFS_INT_RW_EINVAL(test_node, sint_einval, sint);
+DAMON_SYSFS_BOOL_RW(test_node, flag, flag);
+DAMON_SYSFS_ENUM_RW(test_node, kw, kw, damon_sysfs_test_keywords);
+
+struct damon_sysfs_field_case {
+	const char *desc;
+	struct damon_sysfs_field *field;
+	const char *input;
+	int err;		/* 0: the store succeeds */
+	const char *shown;	/* what show prints afterwards */
+};
+
+#define FIELD_OK(_f, _in, _out)						\
+	{ .desc = #_f " \"" _in "\"", .field = &damon_sysfs_test_node_##_f, \
+	  .input = _in, .shown = _out }
+#define FIELD_ERR(_f, _in, _err)					\
+	{ .desc = #_f " \"" _in "\" " #_err,				\
+	  .field = &damon_sysfs_test_node_##_f, .input = _in, .err = _err }
+
+static const struct damon_sysfs_field_case damon_sysfs_field_cases[] = {
+	FIELD_OK(ul, "42", "42\n"),
+	FIELD_OK(ul, "42\n", "42\n"),
+	FIELD_OK(ul, "0x10", "16\n"),
+	FIELD_OK(ul, "010", "8\n"),
+	FIELD_OK(ul, "18446744073709551615", "18446744073709551615\n"),
+	FIELD_ERR(ul, "18446744073709551616", -ERANGE),
+	FIELD_ERR(ul, "-1", -EINVAL),
+	FIELD_ERR(ul, "abc", -EINVAL),
+	FIELD_ERR(ul, "1 2", -EINVAL),
+	FIELD_ERR(ul, "", -EINVAL),
+	FIELD_ERR(ul_einval, "18446744073709551616", -EINVAL),
+	FIELD_ERR(ul_einval, "x", -EINVAL),
+	FIELD_OK(uint, "4294967295", "4294967295\n"),
+	FIELD_ERR(uint, "4294967296", -ERANGE),
+	FIELD_ERR(uint, "-1", -EINVAL),
+	FIELD_OK(sint, "-1", "-1\n"),
+	FIELD_OK(sint, "0x7fffffff", "2147483647\n"),
+	FIELD_ERR(sint, "2147483648", -ERANGE),
+	FIELD_ERR(sint, "1.5", -EINVAL),
+	FIELD_ERR(sint_einval, "2147483648", -EINVAL),
+	FIELD_OK(flag, "Y", "Y\n"),
+	FIELD_OK(flag, "1", "Y\n"),
+	FIELD_OK(flag, "on", "Y\n"),
+	FIELD_OK(flag, "n", "N\n"),
+	FIELD_OK(flag, "off\n", "N\n"),
+	FIELD_ERR(flag, "maybe", -EINVAL),
+	FIELD_OK(kw, "beta", "beta\n"),
+	FIELD_OK(kw, "alpha\n", "alpha\n"),
+	FIELD_ERR(kw, "gamma", -EINVAL),
+	FIELD_ERR(kw, "alph", -EINVAL),
+	FIELD_ERR(kw, "", -EINVAL),
+};
+
+static void damon_sysfs_field_case_desc(const struct damon_sysfs_field_case *c,
+					char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+KUNIT_ARRAY_PARAM(damon_sysfs_field, damon_sysfs_field_cases,
+		  damon_sysfs_field_case_desc);
+
+static void damon_sysfs_test_field(struct kunit *test)
+{
+	const struct damon_sysfs_field_case *c = test->param_value;
+	struct kobj_attribute *kattr = &c->field->kattr;
+	struct damon_sysfs_test_node *node;
+	char *buf;
+	ssize_t ret;
+
+	node = kunit_kzalloc(test, sizeof(*node), GFP_KERNEL);
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, node);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* a failed store leaves the value as it was */
+	node->ul = 7;
+	node->uint = 7;
+	node->sint = 7;
+	node->kw = 0;
+
+	ret = kattr->store(&node->kobj, kattr, c->input, strlen(c->input));
+	if (c->err) {
+		KUNIT_EXPECT_EQ(test, ret, (ssize_t)c->err);
+		KUNIT_EXPECT_EQ(test, node->ul, 7UL);
+		KUNIT_EXPECT_EQ(test, node->uint, 7U);
+		KUNIT_EXPECT_EQ(test, node->sint, 7);
+		KUNIT_EXPECT_EQ(test, node->kw, 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, ret, (ssize_t)strlen(c->input));
+	ret = kattr->show(&node->kobj, kattr, buf);
+	KUNIT_EXPECT_EQ(test, ret, (ssize_t)strlen(c->shown));
+	KUNIT_EXPECT_STREQ(test, buf, c->shown);
+}
+
+/* --- keyword tables -------------------------------------------------------- */
+
+static void damon_sysfs_test_keyword_tables(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < NR_DAMON_OPS; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, damon_sysfs_ops_names[i]);
+		KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_ops_names,
+				damon_sysfs_ops_names[i]), i);
+	}
+	for (i = 0; i < NR_DAMON_SYSFS_CMDS; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, damon_sysfs_cmd_names[i]);
+		KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_cmd_names,
+				damon_sysfs_cmd_names[i]), i);
+	}
+	KUNIT_EXPECT_STREQ(test, damon_sysfs_ops_names[DAMON_OPS_PADDR],
+			   "paddr");
+	KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_cmd_names,
+			"update_tuned_intervals"), -EINVAL);
+}
+
+/* --- build: a context directory in memory ---------------------------------- */
+
+#define TEST_NR_TARGETS	2
+#define TEST_NR_REGIONS	3
+
+struct damon_sysfs_test_tree {
+	struct damon_sysfs_context context;
+	struct damon_sysfs_attrs attrs;
+	struct damon_sysfs_intervals intervals;
+	struct damon_sysfs_ul_range nr_regions;
+	struct damon_sysfs_array targets;
+	struct damon_sysfs_array schemes;
+	struct kobject *target_items[TEST_NR_TARGETS];
+	struct damon_sysfs_target target[TEST_NR_TARGETS];
+	struct damon_sysfs_array regions[TEST_NR_TARGETS];
+	struct kobject *region_items[TEST_NR_TARGETS][TEST_NR_REGIONS];
+	struct damon_sysfs_region region[TEST_NR_TARGETS][TEST_NR_REGIONS];
+};
+
+/* A valid tree: vaddr, default attrs, one target (this task), no regions. */
+static struct damon_sysfs_test_tree *damon_sysfs_test_tree(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t;
+	int i, j;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->context.ops = DAMON_OPS_VADDR;
+	t->context.attrs = &t->attrs;
+	t->context.targets = &t->targets;
+	t->context.schemes = &t->schemes;
+	t->attrs.intervals = &t->intervals;
+	t->attrs.nr_regions = &t->nr_regions;
+	t->intervals.sample_us = DAMON_SYSFS_DEFAULT_SAMPLE_US;
+	t->intervals.aggr_us = DAMON_SYSFS_DEFAULT_AGGR_US;
+	t->intervals.update_us = DAMON_SYSFS_DEFAULT_UPDATE_US;
+	t->nr_regions.min = DAMON_SYSFS_DEFAULT_MIN_NR_REGIONS;
+	t->nr_regions.max = DAMON_SYSFS_DEFAULT_MAX_NR_REGIONS;
+	t->targets.items = t->target_items;
+	t->targets.nr = 1;
+	for (i = 0; i < TEST_NR_TARGETS; i++) {
+		t->target_items[i] = &t->target[i].kobj;
+		t->target[i].pid = task_pid_nr(current);
+		t->target[i].regions = &t->regions[i];
+		t->regions[i].items = t->region_items[i];
+		for (j = 0; j < TEST_NR_REGIONS; j++)
+			t->region_items[i][j] = &t->region[i][j].kobj;
+	}
+	return t;
+}
+
+static void damon_sysfs_test_set_regions(struct damon_sysfs_test_tree *t,
+		int nr, unsigned long s0, unsigned long e0,
+		unsigned long s1, unsigned long e1)
+{
+	t->regions[0].nr = nr;
+	t->region[0][0].start = s0;
+	t->region[0][0].end = e0;
+	t->region[0][1].start = s1;
+	t->region[0][1].end = e1;
+}
+
+static void bad_ops(struct damon_sysfs_test_tree *t)
+{
+	t->context.ops = NR_DAMON_OPS;
+}
+
+static void min_nr_regions_2(struct damon_sysfs_test_tree *t)
+{
+	t->nr_regions.min = 2;
+}
+
+static void min_above_max(struct damon_sysfs_test_tree *t)
+{
+	t->nr_regions.min = 20;
+	t->nr_regions.max = 19;
+}
+
+static void sample_above_aggr(struct damon_sysfs_test_tree *t)
+{
+	t->intervals.sample_us = t->intervals.aggr_us + 1;
+}
+
+static void paddr_two_targets(struct damon_sysfs_test_tree *t)
+{
+	t->context.ops = DAMON_OPS_PADDR;
+	t->targets.nr = 2;
+}
+
+static void no_such_pid(struct damon_sysfs_test_tree *t)
+{
+	t->target[0].pid = INT_MAX;
+}
+
+static void negative_pid(struct damon_sysfs_test_tree *t)
+{
+	t->target[0].pid = -1;
+}
+
+static void second_target_no_such_pid(struct damon_sysfs_test_tree *t)
+{
+	t->targets.nr = 2;
+	t->target[1].pid = INT_MAX;
+}
+
+static void fvaddr_no_such_pid(struct damon_sysfs_test_tree *t)
+{
+	t->context.ops = DAMON_OPS_FVADDR;
+	t->target[0].pid = INT_MAX;
+}
+
+static void region_start_above_end(struct damon_sysfs_test_tree *t)
+{
+	damon_sysfs_test_set_regions(t, 1, 0x2000, 0x1000, 0, 0);
+}
+
+static void region_empty(struct damon_sysfs_test_tree *t)
+{
+	damon_sysfs_test_set_regions(t, 1, 0x1000, 0x1000, 0, 0);
+}
+
+static void region_zero(struct damon_sysfs_test_tree *t)
+{
+	damon_sysfs_test_set_regions(t, 1, 0, 0, 0, 0);
+}
+
+static void regions_unsorted(struct damon_sysfs_test_tree *t)
+{
+	damon_sysfs_test_set_regions(t, 2, 0x4000, 0x5000, 0x1000, 0x2000);
+}
+
+static void regions_overlap(struct damon_sysfs_test_tree *t)
+{
+	damon_sysfs_test_set_regions(t, 2, 0x1000, 0x3000, 0x2000, 0x4000);
+}
+
+/* overlapping only once both are aligned to pages */
+static void regions_overlap_aligned(struct damon_sysfs_test_tree *t)
+{
+	damon_sysfs_test_set_regions(t, 2, 0x1000, 0x2800, 0x2900, 0x4000);
+}
+
+static void paddr_bad_region(struct damon_sysfs_test_tree *t)
+{
+	t->context.ops = DAMON_OPS_PADDR;
+	damon_sysfs_test_set_regions(t, 1, 0x3000, 0x2000, 0, 0);
+}
+
+struct damon_sysfs_build_case {
+	const char *desc;
+	void (*mutate)(struct damon_sysfs_test_tree *t);
+	int err;
+};
+
+#define BUILD_CASE(_mutate, _err) { #_mutate, _mutate, _err }
+
+static const struct damon_sysfs_build_case damon_sysfs_build_cases[] = {
+	BUILD_CASE(bad_ops, -EINVAL),
+	BUILD_CASE(min_nr_regions_2, -EINVAL),
+	BUILD_CASE(min_above_max, -EINVAL),
+	BUILD_CASE(sample_above_aggr, -EINVAL),
+	BUILD_CASE(paddr_two_targets, -EINVAL),
+	BUILD_CASE(no_such_pid, -EINVAL),
+	BUILD_CASE(negative_pid, -EINVAL),
+	BUILD_CASE(second_target_no_such_pid, -EINVAL),
+	BUILD_CASE(fvaddr_no_such_pid, -EINVAL),
+	BUILD_CASE(region_start_above_end, -EINVAL),
+	BUILD_CASE(region_empty, -EINVAL),
+	BUILD_CASE(region_zero, -EINVAL),
+	BUILD_CASE(regions_unsorted, -EINVAL),
+	BUILD_CASE(regions_overlap, -EINVAL),
+	BUILD_CASE(regions_overlap_aligned, -EINVAL),
+	BUILD_CASE(paddr_bad_region, -EINVAL),
+};
+
+static void damon_sysfs_build_case_desc(const struct damon_sysfs_build_case *c,
+					char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+KUNIT_ARRAY_PARAM(damon_sysfs_build, damon_sysfs_build_cases,
+		  damon_sysfs_build_case_desc);
+
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_ctx,
+			    damon_sysfs_destroy_ctx, struct damon_ctx *);
+
+static struct damon_ctx *damon_sysfs_test_build(struct kunit *test,
+		const struct damon_sysfs_test_tree *t)
+{
+	struct damon_ctx *ctx;
+
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&t->context);
+	mutex_unlock(&damon_sysfs_lock);
+	if (!IS_ERR(ctx))
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				damon_sysfs_test_destroy_ctx, ctx), 0);
+	return ctx;
+}
+
+/* Each invalid tree is refused with its errno. */
+static void damon_sysfs_test_build_invalid(struct kunit *test)
+{
+	const struct damon_sysfs_build_case *c = test->param_value;
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	struct damon_ctx *ctx;
+
+	/* the tree is valid before the change */
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+
+	c->mutate(t);
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ctx));
+	if (IS_ERR(ctx))
+		KUNIT_EXPECT_EQ(test, PTR_ERR(ctx), (long)c->err);
+}
+
+static struct damon_target *damon_sysfs_test_nth_target(struct damon_ctx *ctx,
+							 int n)
+{
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		if (!n--)
+			return t;
+	}
+	return NULL;
+}
+
+static int damon_sysfs_test_nr_targets(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	int nr = 0;
+
+	damon_for_each_target(t, ctx)
+		nr++;
+	return nr;
+}
+
+/* A valid vaddr tree becomes the context it describes. */
+static void damon_sysfs_test_build_vaddr(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	struct damon_target *target;
+	struct damon_region *r;
+	struct damon_ctx *ctx;
+
+	t->intervals.sample_us = 1000;
+	t->intervals.aggr_us = 20000;
+	t->intervals.update_us = 1000000;
+	t->nr_regions.min = 3;
+	t->nr_regions.max = 30;
+	/* unaligned ends are widened to pages by the core */
+	damon_sysfs_test_set_regions(t, 2, 0x1000, 0x2800, 0x4000, 0x6000);
+	t->targets.nr = 2;
+
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, ctx->ops.id, DAMON_OPS_VADDR);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 1000UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 20000UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.ops_update_interval, 1000000UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.min_nr_regions, 3UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.max_nr_regions, 30UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+
+	target = damon_sysfs_test_nth_target(ctx, 0);
+	KUNIT_EXPECT_PTR_EQ(test, target->pid, task_pid(current));
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(target), 2U);
+	r = damon_first_region(target);
+	KUNIT_EXPECT_EQ(test, r->ar.start, 0x1000UL);
+	KUNIT_EXPECT_EQ(test, r->ar.end, 0x3000UL);
+	r = damon_next_region(r);
+	KUNIT_EXPECT_EQ(test, r->ar.start, 0x4000UL);
+	KUNIT_EXPECT_EQ(test, r->ar.end, 0x6000UL);
+	/* the second target has no initial regions */
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(damon_sysfs_test_nth_target(ctx, 1)), 0U);
+}
+
+/* paddr targets take no pid, whatever pid_target says. */
+static void damon_sysfs_test_build_paddr(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	struct damon_ctx *ctx;
+
+	t->context.ops = DAMON_OPS_PADDR;
+	t->target[0].pid = INT_MAX;
+	damon_sysfs_test_set_regions(t, 1, 0x100000, 0x200000, 0, 0);
+
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, ctx->ops.id, DAMON_OPS_PADDR);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
+	KUNIT_EXPECT_NULL(test, damon_sysfs_test_nth_target(ctx, 0)->pid);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(damon_sysfs_test_nth_target(ctx, 0)), 1U);
+}
+
+/* The build neither keeps nor leaks pid references. */
+static void damon_sysfs_test_build_pid_refs(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	struct pid *pid = task_pid(current);
+	int before = refcount_read(&pid->count);
+	struct damon_ctx *ctx;
+
+	t->targets.nr = 2;
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&t->context);
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before + 2);
+	damon_sysfs_destroy_ctx(ctx);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before);
+
+	/* a failure after the first target puts the first target's pid */
+	t->target[1].pid = INT_MAX;
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before);
+}
+
+static struct kunit_case damon_sysfs_test_cases[] = {
+	KUNIT_CASE_PARAM(damon_sysfs_test_field, damon_sysfs_field_gen_params),
+	KUNIT_CASE(damon_sysfs_test_keyword_tables),
+	KUNIT_CASE_PARAM(damon_sysfs_test_build_invalid,
+			 damon_sysfs_build_gen_params),
+	KUNIT_CASE(damon_sysfs_test_build_vaddr),
+	KUNIT_CASE(damon_sysfs_test_build_paddr),
+	KUNIT_CASE(damon_sysfs_test_build_pid_refs),
+	{},
+};
+
+static struct kunit_suite damon_sysfs_test_suite = {
+	.name = "damon-sysfs",
+	.test_cases = damon_sysfs_test_cases,
+};
+kunit_test_suite(damon_sysfs_test_suite);
+
+#endif /* _DAMON_SYSFS_TEST_H */
+
+#endif /* CONFIG_DAMON_SYSFS_KUNIT_TEST */
