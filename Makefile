@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# The DAMON sysfs interface: build, boot and test it on a patched Linux 6.12.
+#
+#   make check    build the debug test kernel, boot it, run every test
+#   make demo     boot the plain kernel and show the interface at work
+#   make vm       an interactive shell in the patched guest
+#   make lint     checkpatch --strict, W=1, sparse and kernel-doc
+#   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
+#   make bench    ours vs stock timings, in one guest each
+#
+# Caches live in /var/cache/damon-sysfs (DAMON_CACHE overrides).
+
+VARIANT ?= ours
+FLAVOR ?= debug
+T ?=
+
+.PHONY: all check demo vm lint kernel bench deps clean-cache
+
+all: check
+
+deps:
+	devtools/deps.sh
+
+check:
+	VARIANT=$(VARIANT) FLAVOR=$(FLAVOR) devtools/check.sh $(T)
+
+demo:
+	devtools/demo.sh
+
+vm:
+	VARIANT=$(VARIANT) FLAVOR=$(if $(filter command line,$(origin FLAVOR)),$(FLAVOR),plain) devtools/shell.sh
+
+lint:
+	devtools/lint.sh
+
+kernel:
+	devtools/deps.sh
+	devtools/build.sh $(VARIANT) $(FLAVOR)
+
+bench:
+	devtools/bench.sh
+
+clean-cache:
+	rm -rf /var/cache/damon-sysfs

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: check.sh [TEST...]
+# Builds the test kernel (FLAVOR=debug by default: KASAN, kmemleak,
+# lockdep...), boots it, and reports the kunit results from the console and
+# the kselftests run in the guest, plus the kernel's own bug reports.  Ends
+# with "N passed, N failed"; exits non-zero on any failure.  TEST names
+# kselftests to run (e.g. sysfs_tree.py); default: all.
+. "$(dirname "$0")/lib.sh"
+
+flavor=${FLAVOR:-debug}
+variant=${VARIANT:-ours}
+"$DEVTOOLS/deps.sh"
+build=$("$DEVTOOLS/build.sh" "$variant" "$flavor")
+tree=$(tree_dir "$variant")
+
+ksft=$build/kselftest
+log "building the kselftests"
+rm -rf "$ksft"
+make -s -C "$tree/tools/testing/selftests" TARGETS=damon \
+	INSTALL_PATH="$ksft" install >/dev/null
+
+out=${OUT:-$REPO/out/check-$variant-$flavor}
+rm -rf "$out"
+mkdir -p "$out"
+ksft_args=""
+for t in "$@"; do ksft_args+=" -t damon:$t"; done
+printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\n' "$ksft" "$ksft_args" > "$out/env"
+
+log "booting $variant/$flavor ($("$DEVTOOLS/accel.sh")); console: $out/console.log"
+start=$(date +%s)
+set +e
+"$DEVTOOLS/vm.sh" -t "${VM_TIMEOUT:-3000}" "$build" "$out" \
+	"$DEVTOOLS/guest-check.sh"
+vmrc=$?
+set -e
+log "guest finished in $(( $(date +%s) - start ))s (rc $vmrc)"
+
+python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" --vm-rc "$vmrc"
