@@ -26,6 +26,7 @@ mkdir -p "$out"
 ksft_args=""
 for t in "$@"; do ksft_args+=" -t damon:$t"; done
 printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\n' "$ksft" "$ksft_args" > "$out/env"
+[ "$flavor" = debug ] && echo DAMON_TEST_KASAN=1 >> "$out/env"
 
 log "booting $variant/$flavor ($("$DEVTOOLS/accel.sh")); console: $out/console.log"
 start=$(date +%s)

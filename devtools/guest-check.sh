@@ -4,7 +4,9 @@
 # kmemleak scan; leaves kselftest.tap, dmesg.txt and kmemleak.txt in out/.
 # KSFT_DIR and KSFT_ARGS come from out/env.
 out=/tmp/out
+set -a
 . "$out/env"
+set +a
 export PYTHONDONTWRITEBYTECODE=1
 
 kmemleak=/sys/kernel/debug/kmemleak
