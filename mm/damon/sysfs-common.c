@@ -343,9 +343,9 @@ int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
  *
  * Return: the array, or an ERR_PTR().
  */
-struct damon_sysfs_array *damon_sysfs_array_create(
-		struct kobject *parent, const char *name,
-		const struct damon_sysfs_array_type *type)
+struct damon_sysfs_array *
+damon_sysfs_array_create(struct kobject *parent, const char *name,
+			 const struct damon_sysfs_array_type *type)
 {
 	struct damon_sysfs_array *arr;
 	int err;
@@ -437,9 +437,9 @@ DAMON_SYSFS_KTYPE(ul_range);
  *
  * Return: the node, or an ERR_PTR().
  */
-struct damon_sysfs_ul_range *damon_sysfs_ul_range_create(
-		struct kobject *parent, const char *name,
-		unsigned long min, unsigned long max)
+struct damon_sysfs_ul_range *
+damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
+			    unsigned long min, unsigned long max)
 {
 	struct damon_sysfs_ul_range *range;
 	int err;

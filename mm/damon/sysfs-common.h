@@ -93,12 +93,17 @@ ssize_t damon_sysfs_enum_store(struct kobject *kobj,
 			       struct kobj_attribute *attr, const char *buf,
 			       size_t count);
 
-#define __DAMON_SYSFS_FIELD(_node, _file, _member, _type, _mode, _kind, ...) \
+/*
+ * The descriptor damon_sysfs_<node>_<file> of a file showing (and, with a
+ * store handler, storing) member @_member of struct damon_sysfs_<node>,
+ * which must be of type @_type.
+ */
+#define __DAMON_SYSFS_FIELD(_node, _file, _member, _type, _mode, _show,	\
+			    _store, ...)				\
 	static_assert(__same_type(((struct damon_sysfs_##_node *)0)->_member, \
 				  _type));				\
 	static struct damon_sysfs_field damon_sysfs_##_node##_##_file = { \
-		.kattr = __ATTR(_file, _mode, damon_sysfs_##_kind##_show, \
-				damon_sysfs_##_kind##_store),		\
+		.kattr = __ATTR(_file, _mode, _show, _store),		\
 		.off = offsetof(struct damon_sysfs_##_node, _member) -	\
 		       offsetof(struct damon_sysfs_##_node, kobj),	\
 		__VA_ARGS__						\
@@ -106,38 +111,40 @@ ssize_t damon_sysfs_enum_store(struct kobject *kobj,
 
 /* Read-write files, one line each; @_member must be of the named type. */
 #define DAMON_SYSFS_UL_RW(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0600, ul)
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0600,	\
+			    damon_sysfs_ul_show, damon_sysfs_ul_store)
 #define DAMON_SYSFS_UL_RW_EINVAL(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0600, ul, \
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0600,	\
+			    damon_sysfs_ul_show, damon_sysfs_ul_store,	\
 			    .einval = true)
 #define DAMON_SYSFS_UINT_RW(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned int, 0600, uint)
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned int, 0600,	\
+			    damon_sysfs_uint_show, damon_sysfs_uint_store)
 #define DAMON_SYSFS_INT_RW(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600, int)
+	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600,		\
+			    damon_sysfs_int_show, damon_sysfs_int_store)
 #define DAMON_SYSFS_INT_RW_EINVAL(_node, _file, _member)		\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600, int,	\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600,		\
+			    damon_sysfs_int_show, damon_sysfs_int_store, \
 			    .einval = true)
 #define DAMON_SYSFS_BOOL_RW(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, bool, 0600, bool)
-/* @_member is an int holding an index of the keyword table @_table. */
-#define DAMON_SYSFS_ENUM_RW(_node, _file, _member, _table)		\
-	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600, enum,	\
-			    .keywords = _table,				\
-			    .nr_keywords = ARRAY_SIZE(_table))
+	__DAMON_SYSFS_FIELD(_node, _file, _member, bool, 0600,		\
+			    damon_sysfs_bool_show, damon_sysfs_bool_store)
+/* @_member is an int holding an index of the keyword table @_keywords. */
+#define DAMON_SYSFS_ENUM_RW(_node, _file, _member, _keywords)		\
+	__DAMON_SYSFS_FIELD(_node, _file, _member, int, 0600,		\
+			    damon_sysfs_enum_show, damon_sysfs_enum_store, \
+			    .keywords = _keywords,			\
+			    .nr_keywords = sizeof(_keywords) /		\
+					   sizeof(_keywords[0]))
 
 /* Read-only files: values the kernel reports. */
-#define __DAMON_SYSFS_FIELD_RO(_node, _file, _member, _type, _kind)	\
-	static_assert(__same_type(((struct damon_sysfs_##_node *)0)->_member, \
-				  _type));				\
-	static struct damon_sysfs_field damon_sysfs_##_node##_##_file = { \
-		.kattr = __ATTR(_file, 0400, damon_sysfs_##_kind##_show, NULL), \
-		.off = offsetof(struct damon_sysfs_##_node, _member) -	\
-		       offsetof(struct damon_sysfs_##_node, kobj),	\
-	}
 #define DAMON_SYSFS_UL_RO(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD_RO(_node, _file, _member, unsigned long, ul)
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned long, 0400,	\
+			    damon_sysfs_ul_show, NULL)
 #define DAMON_SYSFS_UINT_RO(_node, _file, _member)			\
-	__DAMON_SYSFS_FIELD_RO(_node, _file, _member, unsigned int, uint)
+	__DAMON_SYSFS_FIELD(_node, _file, _member, unsigned int, 0400,	\
+			    damon_sysfs_uint_show, NULL)
 
 /* The attribute of a field, for attribute arrays. */
 #define DAMON_SYSFS_ATTR(_node, _file) (&damon_sysfs_##_node##_##_file.kattr.attr)
@@ -205,15 +212,15 @@ ssize_t damon_sysfs_nr_show(struct kobject *kobj, struct kobj_attribute *attr,
 ssize_t damon_sysfs_nr_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count);
 
-struct damon_sysfs_array *damon_sysfs_array_create(
-		struct kobject *parent, const char *name,
-		const struct damon_sysfs_array_type *type);
+struct damon_sysfs_array *
+damon_sysfs_array_create(struct kobject *parent, const char *name,
+			 const struct damon_sysfs_array_type *type);
 void damon_sysfs_array_destroy(struct damon_sysfs_array *arr);
 int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr);
 void damon_sysfs_array_clear(struct damon_sysfs_array *arr);
 
-static inline struct damon_sysfs_array *to_damon_sysfs_array(
-		struct kobject *kobj)
+static inline struct damon_sysfs_array *
+to_damon_sysfs_array(struct kobject *kobj)
 {
 	return container_of(kobj, struct damon_sysfs_array, kobj);
 }
@@ -232,9 +239,9 @@ struct damon_sysfs_ul_range {
 	unsigned long max;
 };
 
-struct damon_sysfs_ul_range *damon_sysfs_ul_range_create(
-		struct kobject *parent, const char *name,
-		unsigned long min, unsigned long max);
+struct damon_sysfs_ul_range *
+damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
+			    unsigned long min, unsigned long max);
 
 /* --- the schemes API, for sysfs.c ---------------------------------------- */
 

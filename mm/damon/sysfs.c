@@ -44,6 +44,7 @@ static const char * const damon_sysfs_ops_names[] = {
 	[DAMON_OPS_FVADDR] = "fvaddr",
 	[DAMON_OPS_PADDR] = "paddr",
 };
+
 static_assert(ARRAY_SIZE(damon_sysfs_ops_names) == NR_DAMON_OPS);
 
 /*
@@ -209,8 +210,8 @@ static struct attribute *damon_sysfs_intervals_attrs[] = {
 ATTRIBUTE_GROUPS(damon_sysfs_intervals);
 DAMON_SYSFS_KTYPE(intervals);
 
-static struct damon_sysfs_intervals *damon_sysfs_intervals_create(
-		struct kobject *parent)
+static struct damon_sysfs_intervals *
+damon_sysfs_intervals_create(struct kobject *parent)
 {
 	struct damon_sysfs_intervals *intervals;
 	int err;
@@ -256,8 +257,8 @@ static void damon_sysfs_attrs_destroy(struct damon_sysfs_attrs *attrs)
 	damon_sysfs_put(&attrs->kobj);
 }
 
-static struct damon_sysfs_attrs *damon_sysfs_attrs_create(
-		struct kobject *parent)
+static struct damon_sysfs_attrs *
+damon_sysfs_attrs_create(struct kobject *parent)
 {
 	struct damon_sysfs_intervals *intervals;
 	struct damon_sysfs_ul_range *nr_regions;
@@ -278,8 +279,8 @@ static struct damon_sysfs_attrs *damon_sysfs_attrs_create(
 	}
 	attrs->intervals = intervals;
 	nr_regions = damon_sysfs_ul_range_create(&attrs->kobj, "nr_regions",
-			DAMON_SYSFS_DEFAULT_MIN_NR_REGIONS,
-			DAMON_SYSFS_DEFAULT_MAX_NR_REGIONS);
+						 DAMON_SYSFS_DEFAULT_MIN_NR_REGIONS,
+						 DAMON_SYSFS_DEFAULT_MAX_NR_REGIONS);
 	if (IS_ERR(nr_regions)) {
 		err = PTR_ERR(nr_regions);
 		goto out_destroy;
@@ -429,7 +430,7 @@ static const struct damon_sysfs_array_type damon_sysfs_contexts_type = {
  * the directory starts; the kdamond finds it via &damon_callback.private.
  */
 struct damon_sysfs_mailbox {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards @calls and @terminated */
 	struct list_head calls;
 	bool terminated;
 	bool deactivated;
@@ -544,8 +545,10 @@ static int damon_sysfs_build_targets(struct damon_ctx *ctx,
 	if (ctx->ops.id == DAMON_OPS_PADDR && targets->nr > 1)
 		return -EINVAL;
 	for (i = 0; i < targets->nr; i++) {
-		err = damon_sysfs_build_target(ctx,
-				to_damon_sysfs_target(targets->items[i]));
+		struct damon_sysfs_target *target =
+			to_damon_sysfs_target(targets->items[i]);
+
+		err = damon_sysfs_build_target(ctx, target);
 		if (err)
 			return err;
 	}
@@ -580,8 +583,8 @@ static int damon_sysfs_build_attrs(struct damon_ctx *ctx,
  * that does not exist, regions that are empty, unsorted or overlapping; or
  * the error of building the schemes; -ENOMEM.
  */
-static struct damon_ctx *damon_sysfs_build_ctx(
-		const struct damon_sysfs_context *context)
+static struct damon_ctx *
+damon_sysfs_build_ctx(const struct damon_sysfs_context *context)
 {
 	struct damon_ctx *ctx;
 	int err;
@@ -662,8 +665,8 @@ static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
  * lock before it runs, so a writer that finds its call unlinked knows the
  * kdamond has it.
  */
-static struct damon_sysfs_call *damon_sysfs_take_call(
-		struct damon_sysfs_mailbox *mailbox, bool idle)
+static struct damon_sysfs_call *
+damon_sysfs_take_call(struct damon_sysfs_mailbox *mailbox, bool idle)
 {
 	struct damon_sysfs_call *call, *found = NULL;
 
@@ -831,8 +834,8 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *param)
 	return damon_commit_ctx(ctx, param);
 }
 
-static struct damon_sysfs_context *damon_sysfs_kdamond_context(
-		const struct damon_sysfs_kdamond *kd)
+static struct damon_sysfs_context *
+damon_sysfs_kdamond_context(const struct damon_sysfs_kdamond *kd)
 {
 	return to_damon_sysfs_context(kd->contexts->items[0]);
 }
@@ -928,6 +931,7 @@ static const char * const damon_sysfs_cmd_names[] = {
 	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS] =
 		"update_schemes_effective_quotas",
 };
+
 static_assert(ARRAY_SIZE(damon_sysfs_cmd_names) == NR_DAMON_SYSFS_CMDS);
 
 static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kd,

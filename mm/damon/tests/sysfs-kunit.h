@@ -44,10 +44,10 @@ struct damon_sysfs_field_case {
 };
 
 #define FIELD_OK(_f, _in, _out)						\
-	{ .desc = #_f " \"" _in "\"", .field = &damon_sysfs_test_node_##_f, \
+	{ .desc = #_f " " #_in, .field = &damon_sysfs_test_node_##_f,	\
 	  .input = _in, .shown = _out }
 #define FIELD_ERR(_f, _in, _err)					\
-	{ .desc = #_f " \"" _in "\" " #_err,				\
+	{ .desc = #_f " " #_in " " #_err,				\
 	  .field = &damon_sysfs_test_node_##_f, .input = _in, .err = _err }
 
 static const struct damon_sysfs_field_case damon_sysfs_field_cases[] = {
@@ -101,6 +101,7 @@ static void damon_sysfs_field_case_desc(const struct damon_sysfs_field_case *c,
 	}
 	desc[len] = '\0';
 }
+
 KUNIT_ARRAY_PARAM(damon_sysfs_field, damon_sysfs_field_cases,
 		  damon_sysfs_field_case_desc);
 
@@ -141,22 +142,27 @@ static void damon_sysfs_test_field(struct kunit *test)
 
 static void damon_sysfs_test_keyword_tables(struct kunit *test)
 {
+	const char *name;
 	int i;
 
 	for (i = 0; i < NR_DAMON_OPS; i++) {
-		KUNIT_EXPECT_NOT_NULL(test, damon_sysfs_ops_names[i]);
-		KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_ops_names,
-				damon_sysfs_ops_names[i]), i);
+		name = damon_sysfs_ops_names[i];
+		KUNIT_ASSERT_NOT_NULL(test, name);
+		KUNIT_EXPECT_EQ(test,
+				sysfs_match_string(damon_sysfs_ops_names, name), i);
 	}
 	for (i = 0; i < NR_DAMON_SYSFS_CMDS; i++) {
-		KUNIT_EXPECT_NOT_NULL(test, damon_sysfs_cmd_names[i]);
-		KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_cmd_names,
-				damon_sysfs_cmd_names[i]), i);
+		name = damon_sysfs_cmd_names[i];
+		KUNIT_ASSERT_NOT_NULL(test, name);
+		KUNIT_EXPECT_EQ(test,
+				sysfs_match_string(damon_sysfs_cmd_names, name), i);
 	}
 	KUNIT_EXPECT_STREQ(test, damon_sysfs_ops_names[DAMON_OPS_PADDR],
 			   "paddr");
-	KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_cmd_names,
-			"update_tuned_intervals"), -EINVAL);
+	/* added in 6.15: unknown here */
+	name = "update_tuned_intervals";
+	KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_cmd_names, name),
+			-EINVAL);
 }
 
 /* --- build: a context directory in memory ---------------------------------- */
@@ -211,8 +217,9 @@ static struct damon_sysfs_test_tree *damon_sysfs_test_tree(struct kunit *test)
 }
 
 static void damon_sysfs_test_set_regions(struct damon_sysfs_test_tree *t,
-		int nr, unsigned long s0, unsigned long e0,
-		unsigned long s1, unsigned long e1)
+					 int nr, unsigned long s0,
+					 unsigned long e0, unsigned long s1,
+					 unsigned long e1)
 {
 	t->regions[0].nr = nr;
 	t->region[0][0].start = s0;
@@ -332,14 +339,16 @@ static void damon_sysfs_build_case_desc(const struct damon_sysfs_build_case *c,
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(damon_sysfs_build, damon_sysfs_build_cases,
 		  damon_sysfs_build_case_desc);
 
 KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_ctx,
 			    damon_sysfs_destroy_ctx, struct damon_ctx *);
 
-static struct damon_ctx *damon_sysfs_test_build(struct kunit *test,
-		const struct damon_sysfs_test_tree *t)
+static struct damon_ctx *
+damon_sysfs_test_build(struct kunit *test,
+		       const struct damon_sysfs_test_tree *t)
 {
 	struct damon_ctx *ctx;
 
@@ -347,8 +356,10 @@ static struct damon_ctx *damon_sysfs_test_build(struct kunit *test,
 	ctx = damon_sysfs_build_ctx(&t->context);
 	mutex_unlock(&damon_sysfs_lock);
 	if (!IS_ERR(ctx))
-		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-				damon_sysfs_test_destroy_ctx, ctx), 0);
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test,
+							  damon_sysfs_test_destroy_ctx,
+							  ctx), 0);
 	return ctx;
 }
 
@@ -370,8 +381,8 @@ static void damon_sysfs_test_build_invalid(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, PTR_ERR(ctx), (long)c->err);
 }
 
-static struct damon_target *damon_sysfs_test_nth_target(struct damon_ctx *ctx,
-							 int n)
+static struct damon_target *
+damon_sysfs_test_nth_target(struct damon_ctx *ctx, int n)
 {
 	struct damon_target *t;
 
@@ -492,6 +503,7 @@ static struct kunit_suite damon_sysfs_test_suite = {
 	.name = "damon-sysfs",
 	.test_cases = damon_sysfs_test_cases,
 };
+
 kunit_test_suite(damon_sysfs_test_suite);
 
 #endif /* _DAMON_SYSFS_TEST_H */

@@ -16,7 +16,7 @@ int main(int argc, char *argv[])
 	size_t sz = (argc > 1 ? strtoul(argv[1], NULL, 0) : 4) << 20;
 	long seconds = argc > 2 ? strtol(argv[2], NULL, 0) : 0;
 	time_t end = time(NULL) + seconds;
-	volatile char *mem;
+	char *mem;
 	size_t i;
 
 	mem = mmap(NULL, sz, PROT_READ | PROT_WRITE,
@@ -25,13 +25,15 @@ int main(int argc, char *argv[])
 		perror("mmap");
 		return 1;
 	}
+	/* atomics: the compiler must not drop or merge the accesses */
 	for (i = 0; i < sz; i += 4096)
-		mem[i] = 1;
-	printf("ready %lx %lx\n", (unsigned long)mem, (unsigned long)mem + sz);
+		__atomic_store_n(&mem[i], 1, __ATOMIC_RELAXED);
+	printf("ready %lx %lx\n", (unsigned long)mem,
+	       (unsigned long)mem + sz);
 	fflush(stdout);
 	while (!seconds || time(NULL) < end) {
 		for (i = 0; i < sz / 4; i += 4096)
-			mem[i]++;
+			__atomic_fetch_add(&mem[i], 1, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
