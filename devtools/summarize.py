@@ -14,7 +14,8 @@ import re
 import subprocess
 import sys
 
-EXPECTED_KUNIT_SUITES = ['damon', 'damon-operations', 'damon-sysfs']
+EXPECTED_KUNIT_SUITES = ['damon', 'damon-operations', 'damon-sysfs',
+                         'damon-sysfs-schemes']
 KERNEL_REPORTS = re.compile(
     r'BUG:|WARNING:|KASAN|UBSAN|Oops|general protection fault|'
     r'Kernel panic|kernel BUG|possible circular locking|'

@@ -289,7 +289,7 @@ void damon_sysfs_array_clear(struct damon_sysfs_array *arr)
 
 	for (i = 0; i < arr->nr; i++)
 		arr->type->destroy_item(arr->items[i]);
-	kfree(arr->items);
+	kvfree(arr->items);
 	arr->items = NULL;
 	arr->nr = 0;
 }
@@ -318,7 +318,7 @@ int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
 	damon_sysfs_array_clear(arr);
 	if (!nr)
 		return 0;
-	arr->items = kcalloc(nr, sizeof(*arr->items), GFP_KERNEL | __GFP_NOWARN);
+	arr->items = kvcalloc(nr, sizeof(*arr->items), GFP_KERNEL | __GFP_NOWARN);
 	if (!arr->items)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {

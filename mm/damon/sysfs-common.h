@@ -12,9 +12,11 @@
 #ifndef __DAMON_SYSFS_COMMON_H
 #define __DAMON_SYSFS_COMMON_H
 
+#include <linux/completion.h>
 #include <linux/damon.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/stddef.h>
 
 extern struct mutex damon_sysfs_lock;
@@ -243,11 +245,113 @@ struct damon_sysfs_ul_range *
 damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
 			    unsigned long min, unsigned long max);
 
+/* --- the command protocol between state writers and kdamonds ------------ */
+
+/* What a &struct damon_sysfs_call's function is told. */
+#define DAMON_SYSFS_CALL_DEACTIVATED	(1U << 0) /* watermarks: no apply */
+#define DAMON_SYSFS_CALL_STOP		(1U << 1) /* finish now, with error */
+
+/**
+ * struct damon_sysfs_call - a function a state writer has the kdamond run
+ * @fn:		runs in the kdamond with @arg and DAMON_SYSFS_CALL_* flags.
+ *		Its return becomes @err, except -EINPROGRESS: then @fn runs
+ *		again at each later callback until it returns something else.
+ *		With DAMON_SYSFS_CALL_STOP it must stop and return an error.
+ * @arg:	the data of @fn, owned by the writer, both ways: inputs built
+ *		by the writer and outputs filled by @fn.
+ * @needs_idle:	first run @fn only where the context may be changed: right
+ *		after an aggregation, or while watermarks keep the context
+ *		deactivated.  Otherwise @fn first runs after the next sampling.
+ * @taken:	the kdamond has unlinked the call from the posted ones; set
+ *		under &damon_sysfs_mailbox.lock.
+ * @stop:	set by a writer that was killed: @fn is asked to stop.
+ * @err:	the result, which the writer's write() returns.
+ * @done:	completed once @err is set, by the kdamond or by its exit.
+ * @list:	in &damon_sysfs_mailbox.calls while posted, then in
+ *		&damon_sysfs_mailbox.running while @fn is in progress.
+ *
+ * The protocol, whose point is that the kdamond never takes
+ * &damon_sysfs_lock and never touches the tree:
+ *
+ * 1. Under &damon_sysfs_lock the writer checks and builds @arg, so bad input
+ *    fails in the writer.
+ * 2. It posts the call to the kdamond's mailbox (failing if the kdamond has
+ *    terminated) and drops &damon_sysfs_lock.
+ * 3. It waits for @done.  The lock is free, so "off" can proceed, and the
+ *    kdamond's exit completes every call with -ECANCELED.
+ * 4. The kdamond runs @fn from its callbacks and completes @done.  The
+ *    writer retakes the lock and copies outputs into the tree.
+ *
+ * The call lives on the writer's stack.  A writer killed while waiting
+ * withdraws its call if the kdamond has not taken it yet; otherwise it sets
+ * @stop and waits for the kdamond's next callback.
+ */
+struct damon_sysfs_call {
+	int (*fn)(struct damon_ctx *ctx, void *arg, unsigned int flags);
+	void *arg;
+	bool needs_idle;
+	bool taken;
+	bool stop;
+	int err;
+	struct completion done;
+	struct list_head list;
+};
+
+/**
+ * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
+ * @lock:	guards @calls and @terminated; taken by writers and the kdamond.
+ * @calls:	posted calls, oldest first.
+ * @terminated:	the kdamond has passed its before_terminate callback and
+ *		takes no more calls.
+ * @running:	calls in progress; only the kdamond touches it.
+ * @tried:	the tried regions update in progress, for before_damos_apply;
+ *		only the kdamond touches it.
+ *
+ * The mailbox belongs to a kdamond directory and serves each context that
+ * the directory starts; the kdamond finds it via &damon_callback.private.
+ */
+struct damon_sysfs_mailbox {
+	spinlock_t lock;	/* guards @calls and @terminated */
+	struct list_head calls;
+	bool terminated;
+	struct list_head running;
+	void *tried;
+};
+
 /* --- the schemes API, for sysfs.c ---------------------------------------- */
+
+/**
+ * struct damon_sysfs_cmd - a state command on the schemes of a kdamond
+ * @needs_idle:	see &damon_sysfs_call.needs_idle.
+ * @prepare:	in the writer, under &damon_sysfs_lock: builds the call's
+ *		argument from the schemes directory; returns it or ERR_PTR().
+ * @fn:		in the kdamond: see &damon_sysfs_call.fn.
+ * @finish:	in the writer, under &damon_sysfs_lock: copies outputs into
+ *		the schemes directory (NULL if the context directory is gone)
+ *		unless @err, frees the argument, and returns @err or the
+ *		error of copying.
+ */
+struct damon_sysfs_cmd {
+	bool needs_idle;
+	void *(*prepare)(const struct damon_sysfs_array *schemes);
+	int (*fn)(struct damon_ctx *ctx, void *arg, unsigned int flags);
+	int (*finish)(struct damon_sysfs_array *schemes, void *arg, int err);
+};
+
+extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_stats;
+extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_effective_quotas;
+extern const struct damon_sysfs_cmd damon_sysfs_cmd_commit_quota_goals;
+extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_regions;
+extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_bytes;
 
 extern const struct damon_sysfs_array_type damon_sysfs_schemes_type;
 
 int damon_sysfs_build_schemes(struct damon_ctx *ctx,
 			      const struct damon_sysfs_array *schemes);
+void damon_sysfs_clear_tried_regions(struct damon_sysfs_array *schemes);
+int damon_sysfs_commit_goal_values(struct damon_ctx *dst, struct damon_ctx *src);
+int damon_sysfs_before_damos_apply(struct damon_ctx *ctx,
+				   struct damon_target *t,
+				   struct damon_region *r, struct damos *s);
 
 #endif /* __DAMON_SYSFS_COMMON_H */

@@ -2,12 +2,661 @@
 /*
  * DAMON sysfs interface: kdamonds/<K>/contexts/<C>/schemes.
  *
- * Same layers as sysfs.c: plumbing, then build (tree -> &struct damos).
+ * Same layers as sysfs.c: plumbing (the directories, leaf to root), build
+ * (tree -> &struct damos, the only place that checks meaning), then the
+ * state commands on schemes: what the writer prepares, what the kdamond
+ * runs, and how the writer copies the results into the tree.
  */
 
+#include <linux/cgroup.h>
+#include <linux/memcontrol.h>
+#include <linux/nodemask.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 
 #include "sysfs-common.h"
+
+/* Defaults of a new scheme directory, as in the ABI. */
+#define DAMON_SYSFS_DEFAULT_ACTION		DAMOS_STAT
+#define DAMON_SYSFS_DEFAULT_TARGET_NID		NUMA_NO_NODE
+#define DAMON_SYSFS_DEFAULT_GOAL_METRIC		DAMOS_QUOTA_USER_INPUT
+#define DAMON_SYSFS_DEFAULT_WMARK_METRIC	DAMOS_WMARK_NONE
+#define DAMON_SYSFS_DEFAULT_FILTER_TYPE		DAMOS_FILTER_TYPE_ANON
+
+static const char * const damon_sysfs_action_names[] = {
+	[DAMOS_WILLNEED] = "willneed",
+	[DAMOS_COLD] = "cold",
+	[DAMOS_PAGEOUT] = "pageout",
+	[DAMOS_HUGEPAGE] = "hugepage",
+	[DAMOS_NOHUGEPAGE] = "nohugepage",
+	[DAMOS_LRU_PRIO] = "lru_prio",
+	[DAMOS_LRU_DEPRIO] = "lru_deprio",
+	[DAMOS_MIGRATE_HOT] = "migrate_hot",
+	[DAMOS_MIGRATE_COLD] = "migrate_cold",
+	[DAMOS_STAT] = "stat",
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_action_names) == NR_DAMOS_ACTIONS);
+
+static const char * const damon_sysfs_goal_metric_names[] = {
+	[DAMOS_QUOTA_USER_INPUT] = "user_input",
+	[DAMOS_QUOTA_SOME_MEM_PSI_US] = "some_mem_psi_us",
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_goal_metric_names) ==
+	      NR_DAMOS_QUOTA_GOAL_METRICS);
+
+static const char * const damon_sysfs_wmark_metric_names[] = {
+	[DAMOS_WMARK_NONE] = "none",
+	[DAMOS_WMARK_FREE_MEM_RATE] = "free_mem_rate",
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_wmark_metric_names) ==
+	      NR_DAMOS_WMARK_METRICS);
+
+static const char * const damon_sysfs_filter_type_names[] = {
+	[DAMOS_FILTER_TYPE_ANON] = "anon",
+	[DAMOS_FILTER_TYPE_MEMCG] = "memcg",
+	[DAMOS_FILTER_TYPE_YOUNG] = "young",
+	[DAMOS_FILTER_TYPE_ADDR] = "addr",
+	[DAMOS_FILTER_TYPE_TARGET] = "target",
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_filter_type_names) ==
+	      NR_DAMOS_FILTER_TYPES);
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/tried_regions/<R> directory
+ */
+
+/**
+ * struct damon_sysfs_scheme_region - a region a scheme was tried on
+ * @kobj:	the directory.
+ * @start:	start address.
+ * @end:	end address.
+ * @nr_accesses: access frequency, in samples per aggregation interval.
+ * @age:	aggregation intervals the access pattern has lasted.
+ */
+struct damon_sysfs_scheme_region {
+	struct kobject kobj;
+	unsigned long start;
+	unsigned long end;
+	unsigned int nr_accesses;
+	unsigned int age;
+};
+
+DAMON_SYSFS_UL_RO(scheme_region, start, start);
+DAMON_SYSFS_UL_RO(scheme_region, end, end);
+DAMON_SYSFS_UINT_RO(scheme_region, nr_accesses, nr_accesses);
+DAMON_SYSFS_UINT_RO(scheme_region, age, age);
+
+static struct attribute *damon_sysfs_scheme_region_attrs[] = {
+	DAMON_SYSFS_ATTR(scheme_region, start),
+	DAMON_SYSFS_ATTR(scheme_region, end),
+	DAMON_SYSFS_ATTR(scheme_region, nr_accesses),
+	DAMON_SYSFS_ATTR(scheme_region, age),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_scheme_region);
+DAMON_SYSFS_KTYPE(scheme_region);
+
+/* What the kdamond records of a tried region. */
+struct damon_sysfs_tried_region {
+	unsigned long start;
+	unsigned long end;
+	unsigned int nr_accesses;
+	unsigned int age;
+};
+
+static struct kobject *
+damon_sysfs_scheme_region_create(struct kobject *parent, const char *name,
+				 const struct damon_sysfs_tried_region *tried)
+{
+	struct damon_sysfs_scheme_region *region;
+	int err;
+
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	region->start = tried->start;
+	region->end = tried->end;
+	region->nr_accesses = tried->nr_accesses;
+	region->age = tried->age;
+	err = damon_sysfs_add_dir(&region->kobj,
+				  &damon_sysfs_scheme_region_ktype, parent,
+				  name);
+	return err ? ERR_PTR(err) : &region->kobj;
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/tried_regions directory
+ */
+
+/**
+ * struct damon_sysfs_scheme_regions - the regions a scheme was last tried on
+ * @arr:	the directory and its region directories.
+ * @kobj:	the directory, as every node names it.
+ * @total_bytes: the sum of the sizes of the regions of the last update.
+ *
+ * The region directories are made by the writer of an update command, from
+ * what the kdamond recorded; they have no nr_* file.
+ */
+struct damon_sysfs_scheme_regions {
+	union {
+		struct damon_sysfs_array arr;
+		struct kobject kobj;
+	};
+	unsigned long total_bytes;
+};
+
+DAMON_SYSFS_UL_RO(scheme_regions, total_bytes, total_bytes);
+
+static struct attribute *damon_sysfs_scheme_regions_attrs[] = {
+	DAMON_SYSFS_ATTR(scheme_regions, total_bytes),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_scheme_regions);
+DAMON_SYSFS_KTYPE(scheme_regions);
+
+static const struct damon_sysfs_array_type damon_sysfs_scheme_regions_type = {
+	.ktype = &damon_sysfs_scheme_regions_ktype,
+	.size = sizeof(struct damon_sysfs_scheme_regions),
+	.destroy_item = damon_sysfs_put,
+};
+
+static struct damon_sysfs_scheme_regions *
+to_damon_sysfs_scheme_regions(struct damon_sysfs_array *arr)
+{
+	return container_of(arr, struct damon_sysfs_scheme_regions, arr);
+}
+
+/* Replace the region directories; on failure keep what was made. */
+static int
+damon_sysfs_scheme_regions_fill(struct damon_sysfs_scheme_regions *regions,
+				const struct damon_sysfs_tried_region *tried,
+				unsigned long nr)
+{
+	struct damon_sysfs_array *arr = &regions->arr;
+	char name[24];
+	unsigned long i;
+
+	damon_sysfs_array_clear(arr);
+	if (!nr)
+		return 0;
+	if (nr > INT_MAX)
+		return -ENOMEM;
+	arr->items = kvcalloc(nr, sizeof(*arr->items),
+			      GFP_KERNEL | __GFP_NOWARN);
+	if (!arr->items)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct kobject *item;
+
+		snprintf(name, sizeof(name), "%lu", i);
+		item = damon_sysfs_scheme_region_create(&arr->kobj, name,
+							&tried[i]);
+		if (IS_ERR(item))
+			return PTR_ERR(item);
+		arr->items[arr->nr++] = item;
+	}
+	return 0;
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/stats directory
+ */
+
+/**
+ * struct damon_sysfs_stats - a copy of a scheme's &struct damos_stat
+ * @kobj:	the directory.
+ * @nr_tried:	regions the scheme was tried on.
+ * @sz_tried:	bytes of those.
+ * @nr_applied:	regions the action was applied to.
+ * @sz_applied:	bytes of those.
+ * @qt_exceeds:	times the quota was exceeded.
+ */
+struct damon_sysfs_stats {
+	struct kobject kobj;
+	unsigned long nr_tried;
+	unsigned long sz_tried;
+	unsigned long nr_applied;
+	unsigned long sz_applied;
+	unsigned long qt_exceeds;
+};
+
+DAMON_SYSFS_UL_RO(stats, nr_tried, nr_tried);
+DAMON_SYSFS_UL_RO(stats, sz_tried, sz_tried);
+DAMON_SYSFS_UL_RO(stats, nr_applied, nr_applied);
+DAMON_SYSFS_UL_RO(stats, sz_applied, sz_applied);
+DAMON_SYSFS_UL_RO(stats, qt_exceeds, qt_exceeds);
+
+static struct attribute *damon_sysfs_stats_attrs[] = {
+	DAMON_SYSFS_ATTR(stats, nr_tried),
+	DAMON_SYSFS_ATTR(stats, sz_tried),
+	DAMON_SYSFS_ATTR(stats, nr_applied),
+	DAMON_SYSFS_ATTR(stats, sz_applied),
+	DAMON_SYSFS_ATTR(stats, qt_exceeds),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_stats);
+DAMON_SYSFS_KTYPE(stats);
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/filters/<F> directory
+ */
+
+/**
+ * struct damon_sysfs_filter - a filter of a scheme
+ * @kobj:	the directory.
+ * @type:	the &enum damos_filter_type.
+ * @matching:	filter out the memory that matches (else, what does not).
+ * @memcg_path:	for memcg filters, the path of the memory cgroup, or NULL;
+ *		guarded by &damon_sysfs_lock.
+ * @addr_start:	for addr filters, the start address.
+ * @addr_end:	for addr filters, the end address.
+ * @target_idx:	for target filters, the index of the target.
+ */
+struct damon_sysfs_filter {
+	struct kobject kobj;
+	int type;
+	bool matching;
+	char *memcg_path;
+	unsigned long addr_start;
+	unsigned long addr_end;
+	int target_idx;
+};
+
+DAMON_SYSFS_ENUM_RW(filter, type, type, damon_sysfs_filter_type_names);
+DAMON_SYSFS_BOOL_RW(filter, matching, matching);
+DAMON_SYSFS_UL_RW(filter, addr_start, addr_start);
+DAMON_SYSFS_UL_RW(filter, addr_end, addr_end);
+DAMON_SYSFS_INT_RW(filter, damon_target_idx, target_idx);
+
+static struct damon_sysfs_filter *to_damon_sysfs_filter(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_filter, kobj);
+}
+
+static ssize_t memcg_path_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
+	ssize_t len;
+
+	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
+		len = sysfs_emit(buf, "%s\n", filter->memcg_path ?: "");
+	return len;
+}
+
+/* Stored without its trailing newline, unlike 6.12, which kept it. */
+static ssize_t memcg_path_store(struct kobject *kobj,
+				struct kobj_attribute *attr, const char *buf,
+				size_t count)
+{
+	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
+	size_t len = count;
+	char *path;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	path = kmemdup_nul(buf, len, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	scoped_cond_guard(mutex_try, goto out_busy, &damon_sysfs_lock)
+		swap(filter->memcg_path, path);
+	kfree(path);
+	return count;
+out_busy:
+	kfree(path);
+	return -EBUSY;
+}
+
+static struct kobj_attribute damon_sysfs_filter_memcg_path =
+		__ATTR_RW_MODE(memcg_path, 0600);
+
+static struct attribute *damon_sysfs_filter_attrs[] = {
+	DAMON_SYSFS_ATTR(filter, type),
+	DAMON_SYSFS_ATTR(filter, matching),
+	&damon_sysfs_filter_memcg_path.attr,
+	DAMON_SYSFS_ATTR(filter, addr_start),
+	DAMON_SYSFS_ATTR(filter, addr_end),
+	DAMON_SYSFS_ATTR(filter, damon_target_idx),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_filter);
+
+/* A filter owns its path: the one node with a release of its own. */
+static void damon_sysfs_filter_release(struct kobject *kobj)
+{
+	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
+
+	kfree(filter->memcg_path);
+	kfree(filter);
+}
+
+static const struct kobj_type damon_sysfs_filter_ktype = {
+	.release = damon_sysfs_filter_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = damon_sysfs_filter_groups,
+};
+
+static struct kobject *damon_sysfs_filter_create(struct kobject *parent,
+						 const char *name)
+{
+	struct damon_sysfs_filter *filter;
+	int err;
+
+	filter = kzalloc(sizeof(*filter), GFP_KERNEL);
+	if (!filter)
+		return ERR_PTR(-ENOMEM);
+	filter->type = DAMON_SYSFS_DEFAULT_FILTER_TYPE;
+	err = damon_sysfs_add_dir(&filter->kobj, &damon_sysfs_filter_ktype,
+				  parent, name);
+	return err ? ERR_PTR(err) : &filter->kobj;
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/filters directory
+ */
+
+DAMON_SYSFS_ARRAY_KTYPE(filters, nr_filters);
+
+static const struct damon_sysfs_array_type damon_sysfs_filters_type = {
+	.ktype = &damon_sysfs_filters_ktype,
+	.create_item = damon_sysfs_filter_create,
+	.destroy_item = damon_sysfs_put,
+	.max_nr = INT_MAX,
+};
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/watermarks directory
+ */
+
+/**
+ * struct damon_sysfs_watermarks - when a scheme is active
+ * @kobj:	the directory.
+ * @metric:	the &enum damos_wmark_metric.
+ * @interval_us: how often the metric is checked.
+ * @high:	above it, the scheme is deactivated.
+ * @mid:	between it and @high, an inactive scheme is activated.
+ * @low:	below it, the scheme is deactivated.
+ */
+struct damon_sysfs_watermarks {
+	struct kobject kobj;
+	int metric;
+	unsigned long interval_us;
+	unsigned long high;
+	unsigned long mid;
+	unsigned long low;
+};
+
+DAMON_SYSFS_ENUM_RW(watermarks, metric, metric,
+		    damon_sysfs_wmark_metric_names);
+DAMON_SYSFS_UL_RW(watermarks, interval_us, interval_us);
+DAMON_SYSFS_UL_RW(watermarks, high, high);
+DAMON_SYSFS_UL_RW(watermarks, mid, mid);
+DAMON_SYSFS_UL_RW(watermarks, low, low);
+
+static struct attribute *damon_sysfs_watermarks_attrs[] = {
+	DAMON_SYSFS_ATTR(watermarks, metric),
+	DAMON_SYSFS_ATTR(watermarks, interval_us),
+	DAMON_SYSFS_ATTR(watermarks, high),
+	DAMON_SYSFS_ATTR(watermarks, mid),
+	DAMON_SYSFS_ATTR(watermarks, low),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_watermarks);
+DAMON_SYSFS_KTYPE(watermarks);
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/quotas/goals/<G> directory
+ */
+
+/**
+ * struct damon_sysfs_goal - a quota auto-tuning goal
+ * @kobj:	the directory.
+ * @metric:	the &enum damos_quota_goal_metric.
+ * @target_value: the value of the metric to reach; 0 disables the goal.
+ * @current_value: for user_input goals, the value now.
+ */
+struct damon_sysfs_goal {
+	struct kobject kobj;
+	int metric;
+	unsigned long target_value;
+	unsigned long current_value;
+};
+
+DAMON_SYSFS_ENUM_RW(goal, target_metric, metric,
+		    damon_sysfs_goal_metric_names);
+DAMON_SYSFS_UL_RW(goal, target_value, target_value);
+DAMON_SYSFS_UL_RW(goal, current_value, current_value);
+
+static struct attribute *damon_sysfs_goal_attrs[] = {
+	DAMON_SYSFS_ATTR(goal, target_metric),
+	DAMON_SYSFS_ATTR(goal, target_value),
+	DAMON_SYSFS_ATTR(goal, current_value),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_goal);
+DAMON_SYSFS_KTYPE(goal);
+
+static struct damon_sysfs_goal *to_damon_sysfs_goal(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_goal, kobj);
+}
+
+static struct kobject *damon_sysfs_goal_create(struct kobject *parent,
+					       const char *name)
+{
+	struct damon_sysfs_goal *goal;
+	int err;
+
+	goal = kzalloc(sizeof(*goal), GFP_KERNEL);
+	if (!goal)
+		return ERR_PTR(-ENOMEM);
+	goal->metric = DAMON_SYSFS_DEFAULT_GOAL_METRIC;
+	err = damon_sysfs_add_dir(&goal->kobj, &damon_sysfs_goal_ktype,
+				  parent, name);
+	return err ? ERR_PTR(err) : &goal->kobj;
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/quotas/goals directory
+ */
+
+DAMON_SYSFS_ARRAY_KTYPE(goals, nr_goals);
+
+static const struct damon_sysfs_array_type damon_sysfs_goals_type = {
+	.ktype = &damon_sysfs_goals_ktype,
+	.create_item = damon_sysfs_goal_create,
+	.destroy_item = damon_sysfs_put,
+	.max_nr = INT_MAX,
+};
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/quotas/weights directory
+ */
+
+/**
+ * struct damon_sysfs_weights - how regions are prioritized under a quota
+ * @kobj:	the directory.
+ * @sz:		weight of the region size, in permil.
+ * @nr_accesses: weight of the access frequency, in permil.
+ * @age:	weight of the age, in permil.
+ */
+struct damon_sysfs_weights {
+	struct kobject kobj;
+	unsigned int sz;
+	unsigned int nr_accesses;
+	unsigned int age;
+};
+
+DAMON_SYSFS_UINT_RW(weights, sz_permil, sz);
+DAMON_SYSFS_UINT_RW(weights, nr_accesses_permil, nr_accesses);
+DAMON_SYSFS_UINT_RW(weights, age_permil, age);
+
+static struct attribute *damon_sysfs_weights_attrs[] = {
+	DAMON_SYSFS_ATTR(weights, sz_permil),
+	DAMON_SYSFS_ATTR(weights, nr_accesses_permil),
+	DAMON_SYSFS_ATTR(weights, age_permil),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_weights);
+DAMON_SYSFS_KTYPE(weights);
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/quotas directory
+ */
+
+/**
+ * struct damon_sysfs_quotas - how much a scheme may do
+ * @kobj:	the directory.
+ * @ms:		time quota per @reset_interval_ms.
+ * @sz:		size quota per @reset_interval_ms, in bytes.
+ * @reset_interval_ms: the charge window.
+ * @effective_sz: the effective size quota the kdamond last reported.
+ * @weights:	weights/.
+ * @goals:	goals/.
+ */
+struct damon_sysfs_quotas {
+	struct kobject kobj;
+	unsigned long ms;
+	unsigned long sz;
+	unsigned long reset_interval_ms;
+	unsigned long effective_sz;
+	struct damon_sysfs_weights *weights;
+	struct damon_sysfs_array *goals;
+};
+
+DAMON_SYSFS_UL_RW_EINVAL(quotas, ms, ms);
+DAMON_SYSFS_UL_RW_EINVAL(quotas, bytes, sz);
+DAMON_SYSFS_UL_RW_EINVAL(quotas, reset_interval_ms, reset_interval_ms);
+DAMON_SYSFS_UL_RO(quotas, effective_bytes, effective_sz);
+
+static struct attribute *damon_sysfs_quotas_attrs[] = {
+	DAMON_SYSFS_ATTR(quotas, ms),
+	DAMON_SYSFS_ATTR(quotas, bytes),
+	DAMON_SYSFS_ATTR(quotas, reset_interval_ms),
+	DAMON_SYSFS_ATTR(quotas, effective_bytes),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_quotas);
+DAMON_SYSFS_KTYPE(quotas);
+
+static void damon_sysfs_quotas_destroy(struct damon_sysfs_quotas *quotas)
+{
+	if (!quotas)
+		return;
+	damon_sysfs_array_destroy(quotas->goals);
+	if (quotas->weights)
+		damon_sysfs_put(&quotas->weights->kobj);
+	damon_sysfs_put(&quotas->kobj);
+}
+
+static struct damon_sysfs_quotas *
+damon_sysfs_quotas_create(struct kobject *parent)
+{
+	struct damon_sysfs_quotas *quotas;
+	struct damon_sysfs_weights *weights;
+	struct damon_sysfs_array *goals;
+	int err;
+
+	quotas = kzalloc(sizeof(*quotas), GFP_KERNEL);
+	if (!quotas)
+		return ERR_PTR(-ENOMEM);
+	err = damon_sysfs_add_dir(&quotas->kobj, &damon_sysfs_quotas_ktype,
+				  parent, "quotas");
+	if (err)
+		return ERR_PTR(err);
+	weights = kzalloc(sizeof(*weights), GFP_KERNEL);
+	if (!weights) {
+		err = -ENOMEM;
+		goto out_destroy;
+	}
+	err = damon_sysfs_add_dir(&weights->kobj, &damon_sysfs_weights_ktype,
+				  &quotas->kobj, "weights");
+	if (err)
+		goto out_destroy;
+	quotas->weights = weights;
+	goals = damon_sysfs_array_create(&quotas->kobj, "goals",
+					 &damon_sysfs_goals_type);
+	if (IS_ERR(goals)) {
+		err = PTR_ERR(goals);
+		goto out_destroy;
+	}
+	quotas->goals = goals;
+	return quotas;
+out_destroy:
+	damon_sysfs_quotas_destroy(quotas);
+	return ERR_PTR(err);
+}
+
+/*
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/access_pattern directory
+ */
+
+/**
+ * struct damon_sysfs_access_pattern - the regions a scheme acts on
+ * @kobj:	the directory.
+ * @sz:		sz/, region size bounds in bytes.
+ * @nr_accesses: nr_accesses/, access frequency bounds.
+ * @age:	age/, age bounds in aggregation intervals.
+ */
+struct damon_sysfs_access_pattern {
+	struct kobject kobj;
+	struct damon_sysfs_ul_range *sz;
+	struct damon_sysfs_ul_range *nr_accesses;
+	struct damon_sysfs_ul_range *age;
+};
+
+DAMON_SYSFS_KTYPE_NOFILES(access_pattern);
+
+static void
+damon_sysfs_access_pattern_destroy(struct damon_sysfs_access_pattern *ap)
+{
+	if (!ap)
+		return;
+	if (ap->sz)
+		damon_sysfs_put(&ap->sz->kobj);
+	if (ap->nr_accesses)
+		damon_sysfs_put(&ap->nr_accesses->kobj);
+	if (ap->age)
+		damon_sysfs_put(&ap->age->kobj);
+	damon_sysfs_put(&ap->kobj);
+}
+
+static struct damon_sysfs_access_pattern *
+damon_sysfs_access_pattern_create(struct kobject *parent)
+{
+	struct damon_sysfs_access_pattern *ap;
+	struct damon_sysfs_ul_range **ranges[3];
+	static const char * const names[] = { "sz", "nr_accesses", "age" };
+	int i, err;
+
+	ap = kzalloc(sizeof(*ap), GFP_KERNEL);
+	if (!ap)
+		return ERR_PTR(-ENOMEM);
+	err = damon_sysfs_add_dir(&ap->kobj, &damon_sysfs_access_pattern_ktype,
+				  parent, "access_pattern");
+	if (err)
+		return ERR_PTR(err);
+	ranges[0] = &ap->sz;
+	ranges[1] = &ap->nr_accesses;
+	ranges[2] = &ap->age;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		struct damon_sysfs_ul_range *range;
+
+		range = damon_sysfs_ul_range_create(&ap->kobj, names[i], 0, 0);
+		if (IS_ERR(range)) {
+			damon_sysfs_access_pattern_destroy(ap);
+			return ERR_CAST(range);
+		}
+		*ranges[i] = range;
+	}
+	return ap;
+}
 
 /*
  * kdamonds/<K>/contexts/<C>/schemes/<S> directory
@@ -16,12 +665,115 @@
 /**
  * struct damon_sysfs_scheme - a DAMON-based operation scheme
  * @kobj:	the directory.
+ * @action:	the &enum damos_action.
+ * @apply_interval_us: time between applications; 0 means the aggregation
+ *		interval.
+ * @target_nid:	for migrate actions, the destination node.
+ * @access_pattern: access_pattern/.
+ * @quotas:	quotas/.
+ * @watermarks:	watermarks/.
+ * @filters:	filters/.
+ * @stats:	stats/.
+ * @tried_regions: tried_regions/.
  */
 struct damon_sysfs_scheme {
 	struct kobject kobj;
+	int action;
+	unsigned long apply_interval_us;
+	int target_nid;
+	struct damon_sysfs_access_pattern *access_pattern;
+	struct damon_sysfs_quotas *quotas;
+	struct damon_sysfs_watermarks *watermarks;
+	struct damon_sysfs_array *filters;
+	struct damon_sysfs_stats *stats;
+	struct damon_sysfs_scheme_regions *tried_regions;
 };
 
-DAMON_SYSFS_KTYPE_NOFILES(scheme);
+DAMON_SYSFS_ENUM_RW(scheme, action, action, damon_sysfs_action_names);
+DAMON_SYSFS_UL_RW(scheme, apply_interval_us, apply_interval_us);
+DAMON_SYSFS_INT_RW(scheme, target_nid, target_nid);
+
+static struct attribute *damon_sysfs_scheme_attrs[] = {
+	DAMON_SYSFS_ATTR(scheme, action),
+	DAMON_SYSFS_ATTR(scheme, apply_interval_us),
+	DAMON_SYSFS_ATTR(scheme, target_nid),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_scheme);
+DAMON_SYSFS_KTYPE(scheme);
+
+static struct damon_sysfs_scheme *to_damon_sysfs_scheme(struct kobject *kobj)
+{
+	return container_of(kobj, struct damon_sysfs_scheme, kobj);
+}
+
+static void damon_sysfs_scheme_destroy(struct kobject *kobj)
+{
+	struct damon_sysfs_scheme *scheme = to_damon_sysfs_scheme(kobj);
+
+	if (scheme->tried_regions)
+		damon_sysfs_array_destroy(&scheme->tried_regions->arr);
+	if (scheme->stats)
+		damon_sysfs_put(&scheme->stats->kobj);
+	damon_sysfs_array_destroy(scheme->filters);
+	if (scheme->watermarks)
+		damon_sysfs_put(&scheme->watermarks->kobj);
+	damon_sysfs_quotas_destroy(scheme->quotas);
+	damon_sysfs_access_pattern_destroy(scheme->access_pattern);
+	damon_sysfs_put(kobj);
+}
+
+/* The children of a scheme, each linked only once made. */
+static int damon_sysfs_scheme_add_children(struct damon_sysfs_scheme *scheme)
+{
+	struct damon_sysfs_access_pattern *ap;
+	struct damon_sysfs_quotas *quotas;
+	struct damon_sysfs_watermarks *wmarks;
+	struct damon_sysfs_array *arr;
+	struct damon_sysfs_stats *stats;
+	int err;
+
+	ap = damon_sysfs_access_pattern_create(&scheme->kobj);
+	if (IS_ERR(ap))
+		return PTR_ERR(ap);
+	scheme->access_pattern = ap;
+	quotas = damon_sysfs_quotas_create(&scheme->kobj);
+	if (IS_ERR(quotas))
+		return PTR_ERR(quotas);
+	scheme->quotas = quotas;
+
+	wmarks = kzalloc(sizeof(*wmarks), GFP_KERNEL);
+	if (!wmarks)
+		return -ENOMEM;
+	wmarks->metric = DAMON_SYSFS_DEFAULT_WMARK_METRIC;
+	err = damon_sysfs_add_dir(&wmarks->kobj, &damon_sysfs_watermarks_ktype,
+				  &scheme->kobj, "watermarks");
+	if (err)
+		return err;
+	scheme->watermarks = wmarks;
+
+	arr = damon_sysfs_array_create(&scheme->kobj, "filters",
+				       &damon_sysfs_filters_type);
+	if (IS_ERR(arr))
+		return PTR_ERR(arr);
+	scheme->filters = arr;
+
+	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
+	if (!stats)
+		return -ENOMEM;
+	err = damon_sysfs_add_dir(&stats->kobj, &damon_sysfs_stats_ktype,
+				  &scheme->kobj, "stats");
+	if (err)
+		return err;
+	scheme->stats = stats;
+
+	arr = damon_sysfs_array_create(&scheme->kobj, "tried_regions",
+				       &damon_sysfs_scheme_regions_type);
+	if (IS_ERR(arr))
+		return PTR_ERR(arr);
+	scheme->tried_regions = to_damon_sysfs_scheme_regions(arr);
+	return 0;
+}
 
 static struct kobject *damon_sysfs_scheme_create(struct kobject *parent,
 						 const char *name)
@@ -32,9 +784,18 @@ static struct kobject *damon_sysfs_scheme_create(struct kobject *parent,
 	scheme = kzalloc(sizeof(*scheme), GFP_KERNEL);
 	if (!scheme)
 		return ERR_PTR(-ENOMEM);
+	scheme->action = DAMON_SYSFS_DEFAULT_ACTION;
+	scheme->target_nid = DAMON_SYSFS_DEFAULT_TARGET_NID;
 	err = damon_sysfs_add_dir(&scheme->kobj, &damon_sysfs_scheme_ktype,
 				  parent, name);
-	return err ? ERR_PTR(err) : &scheme->kobj;
+	if (err)
+		return ERR_PTR(err);
+	err = damon_sysfs_scheme_add_children(scheme);
+	if (err) {
+		damon_sysfs_scheme_destroy(&scheme->kobj);
+		return ERR_PTR(err);
+	}
+	return &scheme->kobj;
 }
 
 /*
@@ -46,25 +807,696 @@ DAMON_SYSFS_ARRAY_KTYPE(schemes, nr_schemes);
 const struct damon_sysfs_array_type damon_sysfs_schemes_type = {
 	.ktype = &damon_sysfs_schemes_ktype,
 	.create_item = damon_sysfs_scheme_create,
-	.destroy_item = damon_sysfs_put,
+	.destroy_item = damon_sysfs_scheme_destroy,
 	.max_nr = INT_MAX,
 };
 
 /*
- * build: tree -> schemes of a DAMON context
+ * build: tree -> schemes.  Reads each value once, makes no kobject calls,
+ * and attaches each object to its parent at once, so that destroying the
+ * context undoes a failure.
  */
+
+/*
+ * The access pattern keeps frequencies and ages as unsigned int.  A max
+ * above UINT_MAX means no bound (damo writes ULONG_MAX for "max"); a min
+ * above it could never match, so it is refused rather than truncated.
+ */
+static int damon_sysfs_build_uint_range(const struct damon_sysfs_ul_range *r,
+					unsigned int *min, unsigned int *max)
+{
+	unsigned long lo = READ_ONCE(r->min), hi = READ_ONCE(r->max);
+
+	if (lo > UINT_MAX)
+		return -ERANGE;
+	*min = lo;
+	*max = min_t(unsigned long, hi, UINT_MAX);
+	return 0;
+}
+
+static int
+damon_sysfs_build_pattern(struct damos_access_pattern *pattern,
+			  const struct damon_sysfs_access_pattern *ap)
+{
+	int err;
+
+	pattern->min_sz_region = READ_ONCE(ap->sz->min);
+	pattern->max_sz_region = READ_ONCE(ap->sz->max);
+	err = damon_sysfs_build_uint_range(ap->nr_accesses,
+					   &pattern->min_nr_accesses,
+					   &pattern->max_nr_accesses);
+	if (err)
+		return err;
+	return damon_sysfs_build_uint_range(ap->age, &pattern->min_age_region,
+					    &pattern->max_age_region);
+}
+
+/**
+ * damon_sysfs_build_goals() - add the goals of a goals directory to a quota
+ * @quota:	the quota; its goals list must be initialized.
+ * @goals:	the goals directory.
+ *
+ * Goals whose target value is 0 are skipped, as in 6.12.
+ *
+ * Return: 0 or -ENOMEM; on failure the goals added stay on @quota.
+ */
+static int damon_sysfs_build_goals(struct damos_quota *quota,
+				   const struct damon_sysfs_array *goals)
+{
+	int i;
+
+	for (i = 0; i < goals->nr; i++) {
+		struct damon_sysfs_goal *g = to_damon_sysfs_goal(goals->items[i]);
+		unsigned long target = READ_ONCE(g->target_value);
+		struct damos_quota_goal *goal;
+
+		if (!target)
+			continue;
+		goal = damos_new_quota_goal(READ_ONCE(g->metric), target);
+		if (!goal)
+			return -ENOMEM;
+		goal->current_value = READ_ONCE(g->current_value);
+		damos_add_quota_goal(quota, goal);
+	}
+	return 0;
+}
+
+static void damon_sysfs_build_quota(struct damos_quota *quota,
+				    const struct damon_sysfs_quotas *q)
+{
+	*quota = (struct damos_quota) {
+		.ms = READ_ONCE(q->ms),
+		.sz = READ_ONCE(q->sz),
+		.reset_interval = READ_ONCE(q->reset_interval_ms),
+		.weight_sz = READ_ONCE(q->weights->sz),
+		.weight_nr_accesses = READ_ONCE(q->weights->nr_accesses),
+		.weight_age = READ_ONCE(q->weights->age),
+	};
+}
+
+static void damon_sysfs_build_wmarks(struct damos_watermarks *wmarks,
+				     const struct damon_sysfs_watermarks *w)
+{
+	*wmarks = (struct damos_watermarks) {
+		.metric = READ_ONCE(w->metric),
+		.interval = READ_ONCE(w->interval_us),
+		.high = READ_ONCE(w->high),
+		.mid = READ_ONCE(w->mid),
+		.low = READ_ONCE(w->low),
+	};
+}
+
+/* The id of the online memory cgroup at @path, which is not empty. */
+static int damon_sysfs_memcg_id(const char *path, unsigned short *id)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+	char *buf;
+	int err = -EINVAL;
+
+	if (!path || !*path)
+		return -EINVAL;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (memcg = mem_cgroup_iter(NULL, NULL, NULL); memcg;
+	     memcg = mem_cgroup_iter(NULL, memcg, NULL)) {
+		if (!mem_cgroup_online(memcg))
+			continue;
+		cgroup_path(memcg->css.cgroup, buf, PATH_MAX);
+		if (!strcmp(buf, path)) {
+			*id = mem_cgroup_id(memcg);
+			mem_cgroup_iter_break(NULL, memcg);
+			err = 0;
+			break;
+		}
+	}
+	kfree(buf);
+	return err;
+#else
+	return -EINVAL;
+#endif
+}
+
+static int damon_sysfs_build_filter(struct damos *s,
+				    const struct damon_sysfs_filter *f)
+{
+	enum damos_filter_type type = READ_ONCE(f->type);
+	struct damos_filter *filter;
+	struct damon_addr_range range;
+	unsigned short memcg_id = 0;
+	int err;
+
+	switch (type) {
+	case DAMOS_FILTER_TYPE_MEMCG:
+		err = damon_sysfs_memcg_id(f->memcg_path, &memcg_id);
+		if (err)
+			return err;
+		break;
+	case DAMOS_FILTER_TYPE_ADDR:
+		range.start = READ_ONCE(f->addr_start);
+		range.end = READ_ONCE(f->addr_end);
+		if (range.end < range.start)
+			return -EINVAL;
+		break;
+	default:
+		break;
+	}
+	filter = damos_new_filter(type, READ_ONCE(f->matching));
+	if (!filter)
+		return -ENOMEM;
+	damos_add_filter(s, filter);
+	if (type == DAMOS_FILTER_TYPE_MEMCG)
+		filter->memcg_id = memcg_id;
+	else if (type == DAMOS_FILTER_TYPE_ADDR)
+		filter->addr_range = range;
+	else if (type == DAMOS_FILTER_TYPE_TARGET)
+		filter->target_idx = READ_ONCE(f->target_idx);
+	return 0;
+}
+
+/* Migration needs a node that is there; other actions ignore the node. */
+static int damon_sysfs_check_nid(enum damos_action action, int nid)
+{
+	if (action != DAMOS_MIGRATE_HOT && action != DAMOS_MIGRATE_COLD)
+		return 0;
+	if (nid == NUMA_NO_NODE)
+		return 0;
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_online(nid))
+		return -EINVAL;
+	return 0;
+}
+
+static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
+				    const struct damon_sysfs_scheme *scheme)
+{
+	enum damos_action action = READ_ONCE(scheme->action);
+	int nid = READ_ONCE(scheme->target_nid);
+	struct damos_access_pattern pattern;
+	struct damos_watermarks wmarks;
+	struct damos_quota quota;
+	struct damos *s;
+	int i, err;
+
+	err = damon_sysfs_build_pattern(&pattern, scheme->access_pattern);
+	if (err)
+		return err;
+	err = damon_sysfs_check_nid(action, nid);
+	if (err)
+		return err;
+	damon_sysfs_build_quota(&quota, scheme->quotas);
+	damon_sysfs_build_wmarks(&wmarks, scheme->watermarks);
+	s = damon_new_scheme(&pattern, action,
+			     READ_ONCE(scheme->apply_interval_us), &quota,
+			     &wmarks, nid);
+	if (!s)
+		return -ENOMEM;
+	damon_add_scheme(ctx, s);
+	err = damon_sysfs_build_goals(&s->quota, scheme->quotas->goals);
+	if (err)
+		return err;
+	for (i = 0; i < scheme->filters->nr; i++) {
+		err = damon_sysfs_build_filter(s,
+				to_damon_sysfs_filter(scheme->filters->items[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
 
 /**
  * damon_sysfs_build_schemes() - add the schemes of a schemes directory
  * @ctx:	the context being built.
  * @schemes:	the schemes directory.
  *
- * Context: damon_sysfs_lock held.
- * Return: 0 or a negative error code.
+ * Context: damon_sysfs_lock held (memcg paths are read).
+ * Return: 0; -ERANGE for an access frequency or age minimum that does not
+ * fit an unsigned int; -EINVAL for a memcg filter whose path is no online
+ * memory cgroup, an addr filter whose end is below its start, or a migrate
+ * action to a node that is not online; -ENOMEM.  On failure, what was
+ * added stays on @ctx for its destroyer.
  */
 int damon_sysfs_build_schemes(struct damon_ctx *ctx,
 			      const struct damon_sysfs_array *schemes)
 {
+	int i, err;
+
 	lockdep_assert_held(&damon_sysfs_lock);
+	for (i = 0; i < schemes->nr; i++) {
+		err = damon_sysfs_build_scheme(ctx,
+				to_damon_sysfs_scheme(schemes->items[i]));
+		if (err)
+			return err;
+	}
 	return 0;
 }
+
+/*
+ * state commands on schemes.  Scheme <i> of the tree is the i-th scheme of
+ * the running context: directories removed since the last commit leave
+ * the running schemes beyond the tree without a directory to report to.
+ */
+
+/* What update_schemes_stats and update_schemes_effective_quotas read. */
+struct damon_sysfs_snapshot {
+	int nr;			/* schemes of the tree when posted */
+	int nr_read;		/* schemes the kdamond reported */
+	struct {
+		struct damos_stat stat;
+		unsigned long esz;
+	} schemes[] __counted_by(nr);
+};
+
+static void *damon_sysfs_snapshot_prepare(const struct damon_sysfs_array *arr)
+{
+	struct damon_sysfs_snapshot *snap;
+
+	snap = kvzalloc(struct_size(snap, schemes, arr->nr),
+			GFP_KERNEL | __GFP_NOWARN);
+	if (!snap)
+		return ERR_PTR(-ENOMEM);
+	snap->nr = arr->nr;
+	return snap;
+}
+
+static int damon_sysfs_snapshot_fn(struct damon_ctx *ctx, void *arg,
+				   unsigned int flags)
+{
+	struct damon_sysfs_snapshot *snap = arg;
+	struct damos *s;
+	int i = 0;
+
+	if (flags & DAMON_SYSFS_CALL_STOP)
+		return -ECANCELED;
+	damon_for_each_scheme(s, ctx) {
+		if (i == snap->nr)
+			break;
+		snap->schemes[i].stat = s->stat;
+		snap->schemes[i].esz = s->quota.esz;
+		i++;
+	}
+	snap->nr_read = i;
+	return 0;
+}
+
+static int damon_sysfs_stats_finish(struct damon_sysfs_array *arr, void *arg,
+				    int err)
+{
+	struct damon_sysfs_snapshot *snap = arg;
+	int i;
+
+	for (i = 0; !err && arr && i < min(arr->nr, snap->nr_read); i++) {
+		struct damon_sysfs_stats *stats =
+			to_damon_sysfs_scheme(arr->items[i])->stats;
+		const struct damos_stat *stat = &snap->schemes[i].stat;
+
+		WRITE_ONCE(stats->nr_tried, stat->nr_tried);
+		WRITE_ONCE(stats->sz_tried, stat->sz_tried);
+		WRITE_ONCE(stats->nr_applied, stat->nr_applied);
+		WRITE_ONCE(stats->sz_applied, stat->sz_applied);
+		WRITE_ONCE(stats->qt_exceeds, stat->qt_exceeds);
+	}
+	kvfree(snap);
+	return err;
+}
+
+static int damon_sysfs_quotas_finish(struct damon_sysfs_array *arr,
+				     void *arg, int err)
+{
+	struct damon_sysfs_snapshot *snap = arg;
+	int i;
+
+	for (i = 0; !err && arr && i < min(arr->nr, snap->nr_read); i++) {
+		struct damon_sysfs_quotas *quotas =
+			to_damon_sysfs_scheme(arr->items[i])->quotas;
+
+		WRITE_ONCE(quotas->effective_sz, snap->schemes[i].esz);
+	}
+	kvfree(snap);
+	return err;
+}
+
+const struct damon_sysfs_cmd damon_sysfs_cmd_update_stats = {
+	.prepare = damon_sysfs_snapshot_prepare,
+	.fn = damon_sysfs_snapshot_fn,
+	.finish = damon_sysfs_stats_finish,
+};
+
+const struct damon_sysfs_cmd damon_sysfs_cmd_update_effective_quotas = {
+	.prepare = damon_sysfs_snapshot_prepare,
+	.fn = damon_sysfs_snapshot_fn,
+	.finish = damon_sysfs_quotas_finish,
+};
+
+/* What commit_schemes_quota_goals carries: the goals of each scheme. */
+struct damon_sysfs_goals_input {
+	int nr;
+	struct damos_quota quotas[] __counted_by(nr);
+};
+
+static void damon_sysfs_goals_input_free(struct damon_sysfs_goals_input *in)
+{
+	struct damos_quota_goal *goal, *next;
+	int i;
+
+	for (i = 0; i < in->nr; i++) {
+		damos_for_each_quota_goal_safe(goal, next, &in->quotas[i])
+			damos_destroy_quota_goal(goal);
+	}
+	kvfree(in);
+}
+
+static void *damon_sysfs_goals_prepare(const struct damon_sysfs_array *arr)
+{
+	struct damon_sysfs_goals_input *in;
+	int i, err;
+
+	in = kvzalloc(struct_size(in, quotas, arr->nr),
+		      GFP_KERNEL | __GFP_NOWARN);
+	if (!in)
+		return ERR_PTR(-ENOMEM);
+	in->nr = arr->nr;
+	for (i = 0; i < in->nr; i++)
+		INIT_LIST_HEAD(&in->quotas[i].goals);
+	for (i = 0; i < in->nr; i++) {
+		struct damon_sysfs_scheme *scheme =
+			to_damon_sysfs_scheme(arr->items[i]);
+
+		err = damon_sysfs_build_goals(&in->quotas[i],
+					      scheme->quotas->goals);
+		if (err) {
+			damon_sysfs_goals_input_free(in);
+			return ERR_PTR(err);
+		}
+	}
+	return in;
+}
+
+static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg,
+				unsigned int flags)
+{
+	struct damon_sysfs_goals_input *in = arg;
+	struct damos *s;
+	int i = 0, err;
+
+	if (flags & DAMON_SYSFS_CALL_STOP)
+		return -ECANCELED;
+	damon_for_each_scheme(s, ctx) {
+		if (i == in->nr)
+			break;
+		err = damos_commit_quota_goals(&s->quota, &in->quotas[i++]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int damon_sysfs_goals_finish(struct damon_sysfs_array *arr, void *arg,
+				    int err)
+{
+	damon_sysfs_goals_input_free(arg);
+	return err;
+}
+
+/**
+ * damon_sysfs_commit_goal_values() - copy goal values after a commit
+ * @dst:	the running context, after damon_commit_ctx() from @src.
+ * @src:	the context built from the tree.
+ *
+ * In 6.12, damos_commit_quota_goals() adds the goals that @dst lacks with
+ * damos_new_quota_goal(), whose current_value is left uninitialized.  Now
+ * that the goals exist, a second commit copies the user's current values.
+ *
+ * Context: the kdamond.
+ * Return: 0 or -ENOMEM.
+ */
+int damon_sysfs_commit_goal_values(struct damon_ctx *dst, struct damon_ctx *src)
+{
+	struct damos *d, *s;
+	int err;
+
+	/* walk both lists, as far as the shorter goes */
+	d = list_first_entry(&dst->schemes, struct damos, list);
+	s = list_first_entry(&src->schemes, struct damos, list);
+	for (; !list_entry_is_head(d, &dst->schemes, list) &&
+	       !list_entry_is_head(s, &src->schemes, list);
+	     d = list_next_entry(d, list), s = list_next_entry(s, list)) {
+		err = damos_commit_quota_goals(&d->quota, &s->quota);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+const struct damon_sysfs_cmd damon_sysfs_cmd_commit_quota_goals = {
+	.prepare = damon_sysfs_goals_prepare,
+	.fn = damon_sysfs_goals_fn,
+	.finish = damon_sysfs_goals_finish,
+};
+
+/*
+ * Tried regions.  The kdamond records, for each scheme, the regions that
+ * the scheme is tried on (they passed the access pattern, the quota and
+ * the core filters) during one apply pass: from the callback that starts
+ * the update until the scheme's next_apply_sis moves on, which the core
+ * does right after each pass.  A context deactivated by its watermarks
+ * applies nothing, so then the update ends with what it has.
+ */
+
+struct damon_sysfs_tried_scheme {
+	struct damos *s;	/* the running scheme; NULL if none */
+	unsigned long next_apply_sis;	/* when the update started */
+	bool done;
+	unsigned long total_bytes;
+	unsigned long nr;
+	unsigned long capacity;
+	struct damon_sysfs_tried_region *regions;
+};
+
+struct damon_sysfs_tried {
+	bool bytes_only;	/* update_schemes_tried_bytes */
+	bool started;
+	int err;		/* of recording */
+	int nr;
+	struct damon_sysfs_tried_scheme schemes[] __counted_by(nr);
+};
+
+static void damon_sysfs_tried_free(struct damon_sysfs_tried *tried)
+{
+	int i;
+
+	for (i = 0; i < tried->nr; i++)
+		kvfree(tried->schemes[i].regions);
+	kvfree(tried);
+}
+
+static struct damon_sysfs_tried *
+damon_sysfs_tried_alloc(const struct damon_sysfs_array *arr, bool bytes_only)
+{
+	struct damon_sysfs_tried *tried;
+
+	tried = kvzalloc(struct_size(tried, schemes, arr->nr),
+			 GFP_KERNEL | __GFP_NOWARN);
+	if (!tried)
+		return ERR_PTR(-ENOMEM);
+	tried->nr = arr->nr;
+	tried->bytes_only = bytes_only;
+	return tried;
+}
+
+static void *
+damon_sysfs_tried_regions_prepare(const struct damon_sysfs_array *arr)
+{
+	return damon_sysfs_tried_alloc(arr, false);
+}
+
+static void *damon_sysfs_tried_bytes_prepare(const struct damon_sysfs_array *arr)
+{
+	return damon_sysfs_tried_alloc(arr, true);
+}
+
+/* Runs in the kdamond: grow the record of a scheme by one region. */
+static int damon_sysfs_tried_record(struct damon_sysfs_tried_scheme *ts,
+				    struct damon_region *r)
+{
+	struct damon_sysfs_tried_region *regions;
+
+	if (ts->nr == ts->capacity) {
+		unsigned long capacity = max(64UL, ts->capacity * 2);
+
+		regions = kvmalloc_array(capacity, sizeof(*regions),
+					 GFP_KERNEL | __GFP_NOWARN);
+		if (!regions)
+			return -ENOMEM;
+		if (ts->nr)
+			memcpy(regions, ts->regions, ts->nr * sizeof(*regions));
+		kvfree(ts->regions);
+		ts->regions = regions;
+		ts->capacity = capacity;
+	}
+	ts->regions[ts->nr++] = (struct damon_sysfs_tried_region) {
+		.start = r->ar.start,
+		.end = r->ar.end,
+		.nr_accesses = r->nr_accesses_bp / 10000,
+		.age = r->age,
+	};
+	return 0;
+}
+
+/**
+ * damon_sysfs_before_damos_apply() - record a region a scheme is tried on
+ * @ctx:	the running context.
+ * @t:		the region's target.
+ * @r:		the region.
+ * @s:		the scheme.
+ *
+ * The before_damos_apply callback of every context the tree starts.
+ *
+ * Context: the kdamond.
+ * Return: 0, so that the action is applied.
+ */
+int damon_sysfs_before_damos_apply(struct damon_ctx *ctx,
+				   struct damon_target *t,
+				   struct damon_region *r, struct damos *s)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	struct damon_sysfs_tried *tried = mailbox->tried;
+	int i;
+
+	if (!tried)
+		return 0;
+	for (i = 0; i < tried->nr; i++) {
+		struct damon_sysfs_tried_scheme *ts = &tried->schemes[i];
+
+		if (ts->s != s || ts->done)
+			continue;
+		ts->total_bytes += damon_sz_region(r);
+		if (!tried->bytes_only && !tried->err)
+			tried->err = damon_sysfs_tried_record(ts, r);
+		break;
+	}
+	return 0;
+}
+
+static void damon_sysfs_tried_start(struct damon_ctx *ctx,
+				    struct damon_sysfs_tried *tried)
+{
+	struct damos *s;
+	int i = 0;
+
+	damon_for_each_scheme(s, ctx) {
+		if (i == tried->nr)
+			break;
+		tried->schemes[i].s = s;
+		tried->schemes[i].next_apply_sis = s->next_apply_sis;
+		i++;
+	}
+	/* the tree has more schemes than the context: nothing to record */
+	for (; i < tried->nr; i++)
+		tried->schemes[i].done = true;
+	tried->started = true;
+}
+
+static bool damon_sysfs_has_scheme(struct damon_ctx *ctx, struct damos *s)
+{
+	struct damos *iter;
+
+	damon_for_each_scheme(iter, ctx) {
+		if (iter == s)
+			return true;
+	}
+	return false;
+}
+
+static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg,
+				unsigned int flags)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	struct damon_sysfs_tried *tried = arg;
+	bool all_done = true;
+	int i;
+
+	if (!tried->started) {
+		/* one update at a time records */
+		if (mailbox->tried)
+			return -EBUSY;
+		damon_sysfs_tried_start(ctx, tried);
+		mailbox->tried = tried;
+	}
+	if (flags & (DAMON_SYSFS_CALL_STOP | DAMON_SYSFS_CALL_DEACTIVATED)) {
+		mailbox->tried = NULL;
+		return flags & DAMON_SYSFS_CALL_STOP ? -ECANCELED : tried->err;
+	}
+	for (i = 0; i < tried->nr; i++) {
+		struct damon_sysfs_tried_scheme *ts = &tried->schemes[i];
+
+		/* a commit since the last step may have removed the scheme */
+		if (!ts->done && (!damon_sysfs_has_scheme(ctx, ts->s) ||
+				  ts->s->next_apply_sis != ts->next_apply_sis))
+			ts->done = true;
+		all_done &= ts->done;
+	}
+	if (!all_done && !tried->err)
+		return -EINPROGRESS;
+	mailbox->tried = NULL;
+	return tried->err;
+}
+
+static int damon_sysfs_tried_finish(struct damon_sysfs_array *arr, void *arg,
+				    int err)
+{
+	struct damon_sysfs_tried *tried = arg;
+	int i;
+
+	for (i = 0; !err && arr && i < arr->nr; i++) {
+		struct damon_sysfs_scheme_regions *regions =
+			to_damon_sysfs_scheme(arr->items[i])->tried_regions;
+		struct damon_sysfs_tried_scheme *ts = &tried->schemes[i];
+
+		if (i >= tried->nr) {
+			/* added since the command was posted */
+			ts = &(struct damon_sysfs_tried_scheme){};
+		}
+		WRITE_ONCE(regions->total_bytes, ts->total_bytes);
+		if (!tried->bytes_only)
+			err = damon_sysfs_scheme_regions_fill(regions,
+							      ts->regions,
+							      ts->nr);
+	}
+	damon_sysfs_tried_free(tried);
+	return err;
+}
+
+const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_regions = {
+	.prepare = damon_sysfs_tried_regions_prepare,
+	.fn = damon_sysfs_tried_fn,
+	.finish = damon_sysfs_tried_finish,
+};
+
+const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_bytes = {
+	.prepare = damon_sysfs_tried_bytes_prepare,
+	.fn = damon_sysfs_tried_fn,
+	.finish = damon_sysfs_tried_finish,
+};
+
+/**
+ * damon_sysfs_clear_tried_regions() - remove every tried region directory
+ * @arr:	the schemes directory.
+ *
+ * Context: damon_sysfs_lock held.
+ */
+void damon_sysfs_clear_tried_regions(struct damon_sysfs_array *arr)
+{
+	int i;
+
+	lockdep_assert_held(&damon_sysfs_lock);
+	for (i = 0; i < arr->nr; i++) {
+		struct damon_sysfs_scheme_regions *regions =
+			to_damon_sysfs_scheme(arr->items[i])->tried_regions;
+
+		damon_sysfs_array_clear(&regions->arr);
+		WRITE_ONCE(regions->total_bytes, 0);
+	}
+}
+
+#include "tests/sysfs-schemes-kunit.h"

@@ -418,25 +418,6 @@ static const struct damon_sysfs_array_type damon_sysfs_contexts_type = {
  */
 
 /**
- * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
- * @lock:	guards @calls and @terminated; taken by writers and the kdamond.
- * @calls:	posted &struct damon_sysfs_call, oldest first.
- * @terminated:	the kdamond has passed its before_terminate callback and
- *		takes no more calls.
- * @deactivated: the kdamond last reported from its watermarks check, so it
- *		may sleep for a whole watermarks interval: wake it on a post.
- *
- * The mailbox belongs to the kdamond directory and serves each context that
- * the directory starts; the kdamond finds it via &damon_callback.private.
- */
-struct damon_sysfs_mailbox {
-	spinlock_t lock;	/* guards @calls and @terminated */
-	struct list_head calls;
-	bool terminated;
-	bool deactivated;
-};
-
-/**
  * struct damon_sysfs_kdamond - a kdamond directory
  * @kobj:	the directory.
  * @contexts:	contexts/.
@@ -615,55 +596,19 @@ out_destroy:
  * control: starting, stopping and talking to kdamonds.
  */
 
-/**
- * struct damon_sysfs_call - a function a state writer has the kdamond run
- * @fn:		runs in the kdamond with @arg; its return becomes @err.
- * @arg:	the data of @fn, owned by the writer, both ways: inputs built
- *		by the writer and outputs filled by @fn.
- * @needs_idle:	run @fn only where the context may be changed: right after
- *		an aggregation, or while watermarks keep the context
- *		deactivated.  Otherwise @fn runs after the next sampling.
- * @err:	the result, which the writer's write() returns.
- * @done:	completed once @err is set, by the kdamond or by its exit.
- * @list:	in &damon_sysfs_mailbox.calls while posted.
- *
- * The protocol, whose point is that the kdamond never takes
- * &damon_sysfs_lock and never touches the tree:
- *
- * 1. Under &damon_sysfs_lock the writer checks and builds @arg, so bad input
- *    fails in the writer.
- * 2. It posts the call to the kdamond's mailbox (failing if the kdamond has
- *    terminated) and drops &damon_sysfs_lock.
- * 3. It waits for @done.  The lock is free, so "off" can proceed, and the
- *    kdamond's exit completes every posted call with -ECANCELED.
- * 4. The kdamond runs @fn from its callbacks and completes @done.  The
- *    writer retakes the lock and copies outputs into the tree.
- *
- * The call lives on the writer's stack.  A writer killed while waiting
- * withdraws its call if the kdamond has not taken it yet, and otherwise
- * waits for it: @fn is short.
- */
-struct damon_sysfs_call {
-	int (*fn)(struct damon_ctx *ctx, void *arg);
-	void *arg;
-	bool needs_idle;
-	int err;
-	struct completion done;
-	struct list_head list;
-};
-
 static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
 {
 	spin_lock_init(&mailbox->lock);
 	INIT_LIST_HEAD(&mailbox->calls);
+	INIT_LIST_HEAD(&mailbox->running);
 	mailbox->terminated = false;
-	mailbox->deactivated = false;
+	mailbox->tried = NULL;
 }
 
 /*
- * Unlink the oldest call that may run now.  A call is unlinked under the
- * lock before it runs, so a writer that finds its call unlinked knows the
- * kdamond has it.
+ * Unlink the oldest posted call that may start now.  A call is unlinked
+ * under the lock before it runs, so a writer that finds its call unlinked
+ * knows the kdamond has it.
  */
 static struct damon_sysfs_call *
 damon_sysfs_take_call(struct damon_sysfs_mailbox *mailbox, bool idle)
@@ -674,6 +619,7 @@ damon_sysfs_take_call(struct damon_sysfs_mailbox *mailbox, bool idle)
 	list_for_each_entry(call, &mailbox->calls, list) {
 		if (idle || !call->needs_idle) {
 			list_del_init(&call->list);
+			call->taken = true;
 			found = call;
 			break;
 		}
@@ -682,15 +628,41 @@ damon_sysfs_take_call(struct damon_sysfs_mailbox *mailbox, bool idle)
 	return found;
 }
 
-/* Runs in the kdamond: every call that may run now, oldest first. */
-static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle)
+/* Runs in the kdamond: a step of @call; completes it unless in progress. */
+static void damon_sysfs_run_call(struct damon_ctx *ctx,
+				 struct damon_sysfs_mailbox *mailbox,
+				 struct damon_sysfs_call *call,
+				 unsigned int flags)
+{
+	int err;
+
+	if (READ_ONCE(call->stop))
+		flags |= DAMON_SYSFS_CALL_STOP;
+	err = call->fn(ctx, call->arg, flags);
+	if (err == -EINPROGRESS && !(flags & DAMON_SYSFS_CALL_STOP)) {
+		list_move_tail(&call->list, &mailbox->running);
+		return;
+	}
+	list_del_init(&call->list);
+	call->err = err == -EINPROGRESS ? -ECANCELED : err;
+	complete(&call->done);
+}
+
+/* Runs in the kdamond: the calls in progress, then those that may start. */
+static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
+				    unsigned int flags)
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
-	struct damon_sysfs_call *call;
+	struct damon_sysfs_call *call, *next;
+	LIST_HEAD(running);
 
+	list_splice_init(&mailbox->running, &running);
+	list_for_each_entry_safe(call, next, &running, list)
+		damon_sysfs_run_call(ctx, mailbox, call, flags);
 	while ((call = damon_sysfs_take_call(mailbox, idle))) {
-		call->err = call->fn(ctx, call->arg);
-		complete(&call->done);
+		INIT_LIST_HEAD(&call->list);
+		list_add(&call->list, &running);
+		damon_sysfs_run_call(ctx, mailbox, call, flags);
 	}
 	/* a failed call is reported to its writer; the kdamond goes on */
 	return 0;
@@ -698,35 +670,32 @@ static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle)
 
 static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
 {
-	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
-
-	WRITE_ONCE(mailbox->deactivated, false);
-	return damon_sysfs_handle_calls(ctx, false);
+	return damon_sysfs_handle_calls(ctx, false, 0);
 }
 
 static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
 {
-	return damon_sysfs_handle_calls(ctx, true);
+	return damon_sysfs_handle_calls(ctx, true, 0);
 }
 
 static int damon_sysfs_after_wmarks_check(struct damon_ctx *ctx)
 {
-	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
-
-	WRITE_ONCE(mailbox->deactivated, true);
-	return damon_sysfs_handle_calls(ctx, true);
+	return damon_sysfs_handle_calls(ctx, true,
+					DAMON_SYSFS_CALL_DEACTIVATED);
 }
 
 static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
-	struct damon_sysfs_call *call;
-	struct damon_target *t, *next;
+	struct damon_sysfs_call *call, *next;
+	struct damon_target *t, *tnext;
 
 	spin_lock(&mailbox->lock);
 	mailbox->terminated = true;
 	spin_unlock(&mailbox->lock);
-	/* nothing can be posted any more: cancel what is there */
+	/* nothing can be posted any more: stop what runs, cancel the rest */
+	list_for_each_entry_safe(call, next, &mailbox->running, list)
+		damon_sysfs_run_call(ctx, mailbox, call, DAMON_SYSFS_CALL_STOP);
 	while ((call = damon_sysfs_take_call(mailbox, true))) {
 		call->err = -ECANCELED;
 		complete(&call->done);
@@ -735,7 +704,7 @@ static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
 	/* release the processes now rather than at the next "on" */
 	if (!damon_target_has_pid(ctx))
 		return;
-	damon_for_each_target_safe(t, next, ctx) {
+	damon_for_each_target_safe(t, tnext, ctx) {
 		put_pid(t->pid);
 		damon_destroy_target(t);
 	}
@@ -746,13 +715,16 @@ static bool damon_sysfs_kdamond_running(const struct damon_sysfs_kdamond *kd)
 	return kd->ctx && damon_is_running(kd->ctx);
 }
 
-/* Wake a kdamond that may sleep a whole watermarks interval. */
+/*
+ * Wake the kdamond for a new call.  It may be asleep for a whole watermarks
+ * interval, which can be long, before the callback that takes the call;
+ * callbacks do not tell when that sleep starts, so always wake it.  At
+ * worst that cuts one sampling interval short.
+ */
 static void damon_sysfs_kick(struct damon_sysfs_kdamond *kd)
 {
 	struct damon_ctx *ctx = kd->ctx;
 
-	if (!READ_ONCE(kd->mailbox.deactivated))
-		return;
 	mutex_lock(&ctx->kdamond_lock);
 	if (ctx->kdamond)
 		wake_up_process(ctx->kdamond);
@@ -780,9 +752,12 @@ static bool damon_sysfs_withdraw(struct damon_sysfs_mailbox *mailbox,
 	bool withdrawn = false;
 
 	spin_lock(&mailbox->lock);
-	if (!list_empty(&call->list)) {
+	if (!call->taken) {
 		list_del_init(&call->list);
 		withdrawn = true;
+	} else {
+		/* the kdamond has it: ask it to stop at its next callback */
+		WRITE_ONCE(call->stop, true);
 	}
 	spin_unlock(&mailbox->lock);
 	return withdrawn;
@@ -798,8 +773,8 @@ static bool damon_sysfs_withdraw(struct damon_sysfs_mailbox *mailbox,
  * veto).
  *
  * Context: damon_sysfs_lock held; sleeps.
- * Return: the call's result; -ECANCELED if the kdamond terminated before
- * running it; -EINTR if the writer was killed before the kdamond took it.
+ * Return: the call's result; -ECANCELED if the kdamond terminated first;
+ * -EINTR if the writer was killed first.
  */
 static int damon_sysfs_kdamond_call(struct damon_sysfs_kdamond *kd,
 				    struct damon_sysfs_call *call)
@@ -809,6 +784,8 @@ static int damon_sysfs_kdamond_call(struct damon_sysfs_kdamond *kd,
 	lockdep_assert_held(&damon_sysfs_lock);
 	init_completion(&call->done);
 	INIT_LIST_HEAD(&call->list);
+	call->taken = false;
+	call->stop = false;
 	err = damon_sysfs_post(&kd->mailbox, call);
 	if (err)
 		return err;
@@ -828,16 +805,26 @@ static int damon_sysfs_kdamond_call(struct damon_sysfs_kdamond *kd,
 	return call->err;
 }
 
-static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *param)
-{
-	/* can fail only for memory: the writer built and checked @param */
-	return damon_commit_ctx(ctx, param);
-}
-
 static struct damon_sysfs_context *
 damon_sysfs_kdamond_context(const struct damon_sysfs_kdamond *kd)
 {
+	if (kd->contexts->nr != 1)
+		return NULL;
 	return to_damon_sysfs_context(kd->contexts->items[0]);
+}
+
+static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *param,
+				 unsigned int flags)
+{
+	int err;
+
+	if (flags & DAMON_SYSFS_CALL_STOP)
+		return -ECANCELED;
+	/* can fail only for memory: the writer built and checked @param */
+	err = damon_commit_ctx(ctx, param);
+	if (err)
+		return err;
+	return damon_sysfs_commit_goal_values(ctx, param);
 }
 
 static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
@@ -860,6 +847,37 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 	return err;
 }
 
+/* A command on the schemes: build in the writer, run, copy outputs back. */
+static int damon_sysfs_schemes_cmd(struct damon_sysfs_kdamond *kd,
+				   const struct damon_sysfs_cmd *cmd)
+{
+	struct damon_sysfs_call call = {
+		.fn = cmd->fn,
+		.needs_idle = cmd->needs_idle,
+	};
+	struct damon_sysfs_context *context;
+	int err;
+
+	if (!damon_sysfs_kdamond_running(kd))
+		return -EINVAL;
+	call.arg = cmd->prepare(damon_sysfs_kdamond_context(kd)->schemes);
+	if (IS_ERR(call.arg))
+		return PTR_ERR(call.arg);
+	err = damon_sysfs_kdamond_call(kd, &call);
+	/* the context directory may have gone while the lock was free */
+	context = damon_sysfs_kdamond_context(kd);
+	return cmd->finish(context ? context->schemes : NULL, call.arg, err);
+}
+
+static int damon_sysfs_clear_tried(struct damon_sysfs_kdamond *kd)
+{
+	/* as in 6.12, only while running, though no kdamond is needed */
+	if (!damon_sysfs_kdamond_running(kd))
+		return -EINVAL;
+	damon_sysfs_clear_tried_regions(damon_sysfs_kdamond_context(kd)->schemes);
+	return 0;
+}
+
 static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 {
 	struct damon_ctx *ctx;
@@ -875,6 +893,7 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 		.after_wmarks_check = damon_sysfs_after_wmarks_check,
 		.after_sampling = damon_sysfs_after_sampling,
 		.after_aggregation = damon_sysfs_after_aggregation,
+		.before_damos_apply = damon_sysfs_before_damos_apply,
 		.before_terminate = damon_sysfs_before_terminate,
 	};
 	/* no kdamond uses the mailbox now: the last one has terminated */
@@ -902,7 +921,7 @@ static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kd)
  * The state keywords.  Those after "commit" come with the schemes; they
  * are accepted here so that the keyword table is the ABI's.
  */
-enum damon_sysfs_cmd {
+enum damon_sysfs_state_cmd {
 	DAMON_SYSFS_CMD_ON,
 	DAMON_SYSFS_CMD_OFF,
 	DAMON_SYSFS_CMD_COMMIT,
@@ -934,8 +953,23 @@ static const char * const damon_sysfs_cmd_names[] = {
 
 static_assert(ARRAY_SIZE(damon_sysfs_cmd_names) == NR_DAMON_SYSFS_CMDS);
 
+/* The commands that sysfs-schemes.c implements. */
+static const struct damon_sysfs_cmd * const damon_sysfs_schemes_cmds[] = {
+	[DAMON_SYSFS_CMD_COMMIT_SCHEMES_QUOTA_GOALS] =
+		&damon_sysfs_cmd_commit_quota_goals,
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_STATS] = &damon_sysfs_cmd_update_stats,
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_BYTES] =
+		&damon_sysfs_cmd_update_tried_bytes,
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS] =
+		&damon_sysfs_cmd_update_tried_regions,
+	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS] =
+		&damon_sysfs_cmd_update_effective_quotas,
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_schemes_cmds) == NR_DAMON_SYSFS_CMDS);
+
 static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kd,
-				  enum damon_sysfs_cmd cmd)
+				  enum damon_sysfs_state_cmd cmd)
 {
 	lockdep_assert_held(&damon_sysfs_lock);
 	if (cmd == DAMON_SYSFS_CMD_OFF)
@@ -947,8 +981,10 @@ static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kd,
 		return damon_sysfs_turn_on(kd);
 	case DAMON_SYSFS_CMD_COMMIT:
 		return damon_sysfs_commit(kd);
+	case DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS:
+		return damon_sysfs_clear_tried(kd);
 	default:
-		return -EOPNOTSUPP;
+		return damon_sysfs_schemes_cmd(kd, damon_sysfs_schemes_cmds[cmd]);
 	}
 }
 

@@ -150,7 +150,8 @@ static void *holder(void *arg)
 				close(fds[i]);
 				continue;
 			}
-			if (pwrite(fds[i], "10", 2, 0) < 0)
+			if (pwrite(fds[i], i == 2 ? "vaddr" : "10",
+				   i == 2 ? 5 : 2, 0) < 0)
 				check("pwrite", paths[i], errno, gone);
 			close(fds[i]);
 		}

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests of the DAMON sysfs schemes: keyword tables and the build of
+ * schemes, filters, quota goals and watermarks from trees made in memory.
+ */
+
+#ifdef CONFIG_DAMON_SYSFS_KUNIT_TEST
+
+#ifndef _DAMON_SYSFS_SCHEMES_TEST_H
+#define _DAMON_SYSFS_SCHEMES_TEST_H
+
+#include <kunit/test.h>
+
+struct damon_sysfs_keywords_case {
+	const char *desc;
+	const char * const *names;
+	int nr;
+};
+
+#define KEYWORDS_CASE(_names) { #_names, _names, ARRAY_SIZE(_names) }
+
+static const struct damon_sysfs_keywords_case damon_sysfs_keywords_cases[] = {
+	KEYWORDS_CASE(damon_sysfs_action_names),
+	KEYWORDS_CASE(damon_sysfs_goal_metric_names),
+	KEYWORDS_CASE(damon_sysfs_wmark_metric_names),
+	KEYWORDS_CASE(damon_sysfs_filter_type_names),
+};
+
+static void
+damon_sysfs_keywords_case_desc(const struct damon_sysfs_keywords_case *c,
+			       char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(damon_sysfs_keywords, damon_sysfs_keywords_cases,
+		  damon_sysfs_keywords_case_desc);
+
+/* Every value has a keyword, and each keyword parses back to its value. */
+static void damon_sysfs_test_scheme_keywords(struct kunit *test)
+{
+	const struct damon_sysfs_keywords_case *c = test->param_value;
+	int i;
+
+	for (i = 0; i < c->nr; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, c->names[i]);
+		KUNIT_EXPECT_EQ(test,
+				__sysfs_match_string(c->names, c->nr,
+						     c->names[i]), i);
+	}
+	KUNIT_EXPECT_EQ(test, __sysfs_match_string(c->names, c->nr, "nope"),
+			-EINVAL);
+}
+
+/* --- a schemes directory in memory ------------------------------------------ */
+
+#define TEST_NR_GOALS	2
+#define TEST_NR_FILTERS	2
+
+struct damon_sysfs_test_scheme {
+	struct damon_sysfs_array schemes;
+	struct kobject *scheme_item;
+	struct damon_sysfs_scheme scheme;
+	struct damon_sysfs_access_pattern ap;
+	struct damon_sysfs_ul_range sz, nr_accesses, age;
+	struct damon_sysfs_quotas quotas;
+	struct damon_sysfs_weights weights;
+	struct damon_sysfs_array goals;
+	struct kobject *goal_items[TEST_NR_GOALS];
+	struct damon_sysfs_goal goal[TEST_NR_GOALS];
+	struct damon_sysfs_watermarks wmarks;
+	struct damon_sysfs_array filters;
+	struct kobject *filter_items[TEST_NR_FILTERS];
+	struct damon_sysfs_filter filter[TEST_NR_FILTERS];
+};
+
+/* A valid scheme: stat on everything, no goals, no filters. */
+static struct damon_sysfs_test_scheme *
+damon_sysfs_test_scheme(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *t;
+	int i;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->schemes.items = &t->scheme_item;
+	t->schemes.nr = 1;
+	t->scheme_item = &t->scheme.kobj;
+	t->scheme.action = DAMOS_STAT;
+	t->scheme.target_nid = NUMA_NO_NODE;
+	t->scheme.access_pattern = &t->ap;
+	t->scheme.quotas = &t->quotas;
+	t->scheme.watermarks = &t->wmarks;
+	t->scheme.filters = &t->filters;
+	t->ap.sz = &t->sz;
+	t->ap.nr_accesses = &t->nr_accesses;
+	t->ap.age = &t->age;
+	t->sz.max = ULONG_MAX;
+	t->nr_accesses.max = ULONG_MAX;
+	t->age.max = ULONG_MAX;
+	t->quotas.weights = &t->weights;
+	t->quotas.goals = &t->goals;
+	t->goals.items = t->goal_items;
+	t->filters.items = t->filter_items;
+	for (i = 0; i < TEST_NR_GOALS; i++)
+		t->goal_items[i] = &t->goal[i].kobj;
+	for (i = 0; i < TEST_NR_FILTERS; i++)
+		t->filter_items[i] = &t->filter[i].kobj;
+	return t;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_damon_ctx,
+			    damon_destroy_ctx, struct damon_ctx *);
+
+/* Build into a new context; returns the error, *sp the first scheme. */
+static int damon_sysfs_test_build_schemes(struct kunit *test,
+					  struct damon_sysfs_test_scheme *t,
+					  struct damos **sp)
+{
+	struct damon_ctx *ctx = damon_new_ctx();
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test,
+						  damon_sysfs_test_destroy_damon_ctx,
+						  ctx), 0);
+	mutex_lock(&damon_sysfs_lock);
+	err = damon_sysfs_build_schemes(ctx, &t->schemes);
+	mutex_unlock(&damon_sysfs_lock);
+	*sp = list_first_entry_or_null(&ctx->schemes, struct damos, list);
+	return err;
+}
+
+static void nr_accesses_min_too_big(struct damon_sysfs_test_scheme *t)
+{
+	t->nr_accesses.min = (unsigned long)UINT_MAX + 1;
+}
+
+static void age_min_too_big(struct damon_sysfs_test_scheme *t)
+{
+	t->age.min = ULONG_MAX;
+}
+
+static void addr_filter_end_below_start(struct damon_sysfs_test_scheme *t)
+{
+	t->filters.nr = 1;
+	t->filter[0].type = DAMOS_FILTER_TYPE_ADDR;
+	t->filter[0].addr_start = 0x2000;
+	t->filter[0].addr_end = 0x1000;
+}
+
+static void second_filter_bad(struct damon_sysfs_test_scheme *t)
+{
+	t->filters.nr = 2;
+	t->filter[0].type = DAMOS_FILTER_TYPE_ANON;
+	t->filter[1].type = DAMOS_FILTER_TYPE_ADDR;
+	t->filter[1].addr_start = 1;
+	t->filter[1].addr_end = 0;
+}
+
+static void memcg_filter_no_path(struct damon_sysfs_test_scheme *t)
+{
+	t->filters.nr = 1;
+	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
+}
+
+static char damon_sysfs_test_bad_path[] = "/no/such/damon/test/cgroup";
+static char damon_sysfs_test_empty_path[] = "";
+
+static void memcg_filter_bad_path(struct damon_sysfs_test_scheme *t)
+{
+	t->filters.nr = 1;
+	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
+	t->filter[0].memcg_path = damon_sysfs_test_bad_path;
+}
+
+static void memcg_filter_empty_path(struct damon_sysfs_test_scheme *t)
+{
+	t->filters.nr = 1;
+	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
+	t->filter[0].memcg_path = damon_sysfs_test_empty_path;
+}
+
+static void migrate_to_no_node(struct damon_sysfs_test_scheme *t)
+{
+	t->scheme.action = DAMOS_MIGRATE_HOT;
+	t->scheme.target_nid = MAX_NUMNODES;
+}
+
+static void migrate_to_negative_node(struct damon_sysfs_test_scheme *t)
+{
+	t->scheme.action = DAMOS_MIGRATE_COLD;
+	t->scheme.target_nid = -2;
+}
+
+struct damon_sysfs_scheme_case {
+	const char *desc;
+	void (*mutate)(struct damon_sysfs_test_scheme *t);
+	int err;
+};
+
+#define SCHEME_CASE(_mutate, _err) { #_mutate, _mutate, _err }
+
+static const struct damon_sysfs_scheme_case damon_sysfs_scheme_cases[] = {
+	SCHEME_CASE(nr_accesses_min_too_big, -ERANGE),
+	SCHEME_CASE(age_min_too_big, -ERANGE),
+	SCHEME_CASE(addr_filter_end_below_start, -EINVAL),
+	SCHEME_CASE(second_filter_bad, -EINVAL),
+	SCHEME_CASE(memcg_filter_no_path, -EINVAL),
+	SCHEME_CASE(memcg_filter_bad_path, -EINVAL),
+	SCHEME_CASE(memcg_filter_empty_path, -EINVAL),
+	SCHEME_CASE(migrate_to_no_node, -EINVAL),
+	SCHEME_CASE(migrate_to_negative_node, -EINVAL),
+};
+
+static void
+damon_sysfs_scheme_case_desc(const struct damon_sysfs_scheme_case *c,
+			     char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(damon_sysfs_scheme, damon_sysfs_scheme_cases,
+		  damon_sysfs_scheme_case_desc);
+
+/* Each invalid scheme is refused with its errno. */
+static void damon_sysfs_test_scheme_invalid(struct kunit *test)
+{
+	const struct damon_sysfs_scheme_case *c = test->param_value;
+	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
+	struct damos *s;
+
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	c->mutate(t);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s),
+			c->err);
+}
+
+/* A valid scheme becomes the damos it describes. */
+static void damon_sysfs_test_scheme_valid(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
+	struct damos_filter *f;
+	struct damos *s;
+
+	t->scheme.action = DAMOS_PAGEOUT;
+	t->scheme.apply_interval_us = 12345;
+	t->sz.min = 4096;
+	t->sz.max = 1 << 20;
+	t->nr_accesses.min = 3;
+	t->nr_accesses.max = ULONG_MAX;
+	t->age.min = 7;
+	t->age.max = (unsigned long)UINT_MAX + 5;
+	t->quotas.ms = 10;
+	t->quotas.sz = 1 << 20;
+	t->quotas.reset_interval_ms = 1000;
+	t->weights.sz = 1;
+	t->weights.nr_accesses = 2;
+	t->weights.age = 3;
+	t->goals.nr = 2;
+	t->goal[0].metric = DAMOS_QUOTA_USER_INPUT;
+	t->goal[0].target_value = 0;	/* skipped */
+	t->goal[1].metric = DAMOS_QUOTA_SOME_MEM_PSI_US;
+	t->goal[1].target_value = 500;
+	t->goal[1].current_value = 100;
+	t->wmarks.metric = DAMOS_WMARK_FREE_MEM_RATE;
+	t->wmarks.interval_us = 5000;
+	t->wmarks.high = 900;
+	t->wmarks.mid = 500;
+	t->wmarks.low = 100;
+	t->filters.nr = 2;
+	t->filter[0].type = DAMOS_FILTER_TYPE_ADDR;
+	t->filter[0].matching = true;
+	t->filter[0].addr_start = 0x1000;
+	t->filter[0].addr_end = 0x1000;
+	t->filter[1].type = DAMOS_FILTER_TYPE_TARGET;
+	t->filter[1].target_idx = 3;
+
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->action, DAMOS_PAGEOUT);
+	KUNIT_EXPECT_EQ(test, s->apply_interval_us, 12345UL);
+	KUNIT_EXPECT_EQ(test, s->target_nid, NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_sz_region, 4096UL);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_sz_region, 1UL << 20);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_nr_accesses, 3U);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_nr_accesses, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->pattern.min_age_region, 7U);
+	KUNIT_EXPECT_EQ(test, s->pattern.max_age_region, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, s->quota.ms, 10UL);
+	KUNIT_EXPECT_EQ(test, s->quota.sz, 1UL << 20);
+	KUNIT_EXPECT_EQ(test, s->quota.reset_interval, 1000UL);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_sz, 1U);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_nr_accesses, 2U);
+	KUNIT_EXPECT_EQ(test, s->quota.weight_age, 3U);
+	KUNIT_ASSERT_TRUE(test, list_is_singular(&s->quota.goals));
+	KUNIT_EXPECT_EQ(test, list_first_entry(&s->quota.goals,
+					       struct damos_quota_goal,
+					       list)->target_value, 500UL);
+	KUNIT_EXPECT_EQ(test, s->wmarks.metric, DAMOS_WMARK_FREE_MEM_RATE);
+	KUNIT_EXPECT_EQ(test, s->wmarks.interval, 5000UL);
+	KUNIT_EXPECT_EQ(test, s->wmarks.high, 900UL);
+	KUNIT_EXPECT_EQ(test, s->wmarks.mid, 500UL);
+	KUNIT_EXPECT_EQ(test, s->wmarks.low, 100UL);
+
+	f = list_first_entry(&s->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_ADDR);
+	KUNIT_EXPECT_TRUE(test, f->matching);
+	KUNIT_EXPECT_EQ(test, f->addr_range.start, 0x1000UL);
+	KUNIT_EXPECT_EQ(test, f->addr_range.end, 0x1000UL);
+	f = list_next_entry(f, list);
+	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_TARGET);
+	KUNIT_EXPECT_FALSE(test, f->matching);
+	KUNIT_EXPECT_EQ(test, f->target_idx, 3);
+}
+
+/* A memcg filter on an existing cgroup resolves to its id. */
+static void damon_sysfs_test_memcg_filter(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
+	static char root[] = "/";
+	struct damos_filter *f;
+	struct damos *s;
+
+	if (!IS_ENABLED(CONFIG_MEMCG) || mem_cgroup_disabled())
+		kunit_skip(test, "no memory cgroups");
+	t->filters.nr = 1;
+	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
+	t->filter[0].memcg_path = root;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	f = list_first_entry(&s->filters, struct damos_filter, list);
+	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_MEMCG);
+	KUNIT_EXPECT_EQ(test, f->memcg_id, mem_cgroup_id(root_mem_cgroup));
+}
+
+static struct kunit_case damon_sysfs_schemes_test_cases[] = {
+	KUNIT_CASE_PARAM(damon_sysfs_test_scheme_keywords,
+			 damon_sysfs_keywords_gen_params),
+	KUNIT_CASE_PARAM(damon_sysfs_test_scheme_invalid,
+			 damon_sysfs_scheme_gen_params),
+	KUNIT_CASE(damon_sysfs_test_scheme_valid),
+	KUNIT_CASE(damon_sysfs_test_memcg_filter),
+	{},
+};
+
+static struct kunit_suite damon_sysfs_schemes_test_suite = {
+	.name = "damon-sysfs-schemes",
+	.test_cases = damon_sysfs_schemes_test_cases,
+};
+
+kunit_test_suite(damon_sysfs_schemes_test_suite);
+
+#endif /* _DAMON_SYSFS_SCHEMES_TEST_H */
+
+#endif /* CONFIG_DAMON_SYSFS_KUNIT_TEST */

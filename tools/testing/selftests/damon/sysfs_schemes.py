@@ -1,0 +1,513 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""DAMON sysfs schemes: the schemes/ subtree and its state commands.
+
+No assertion depends on monitoring accuracy or speed.  Where a scheme must
+see regions, it matches everything (all access frequencies and ages) and
+waits with a generous bound for the first apply pass.
+"""
+
+import errno
+import os
+import threading
+import time
+
+from _damon_test import (KDAMONDS, Workload, ctx, eq, fails, is_dir,
+                         is_file, kd, main, numbered, ok, read, reads,
+                         set_intervals, setup_kdamond, state, test, true,
+                         value, wait_for)
+
+U64_MAX = str(2 ** 64 - 1)
+U64_OVERFLOW = str(2 ** 64)
+
+
+def scheme(s=0, k=0):
+    return '%s/schemes/%d' % (ctx(k), s)
+
+
+# (path relative to a scheme, mode, default)
+SCHEME_FILES = [
+    ('action', 0o600, 'stat'),
+    ('apply_interval_us', 0o600, '0'),
+    ('target_nid', 0o600, '-1'),
+    ('access_pattern/sz/min', 0o600, '0'),
+    ('access_pattern/sz/max', 0o600, '0'),
+    ('access_pattern/nr_accesses/min', 0o600, '0'),
+    ('access_pattern/nr_accesses/max', 0o600, '0'),
+    ('access_pattern/age/min', 0o600, '0'),
+    ('access_pattern/age/max', 0o600, '0'),
+    ('quotas/ms', 0o600, '0'),
+    ('quotas/bytes', 0o600, '0'),
+    ('quotas/reset_interval_ms', 0o600, '0'),
+    ('quotas/effective_bytes', 0o400, '0'),
+    ('quotas/weights/sz_permil', 0o600, '0'),
+    ('quotas/weights/nr_accesses_permil', 0o600, '0'),
+    ('quotas/weights/age_permil', 0o600, '0'),
+    ('quotas/goals/nr_goals', 0o600, '0'),
+    ('watermarks/metric', 0o600, 'none'),
+    ('watermarks/interval_us', 0o600, '0'),
+    ('watermarks/high', 0o600, '0'),
+    ('watermarks/mid', 0o600, '0'),
+    ('watermarks/low', 0o600, '0'),
+    ('filters/nr_filters', 0o600, '0'),
+    ('stats/nr_tried', 0o400, '0'),
+    ('stats/sz_tried', 0o400, '0'),
+    ('stats/nr_applied', 0o400, '0'),
+    ('stats/sz_applied', 0o400, '0'),
+    ('stats/qt_exceeds', 0o400, '0'),
+    ('tried_regions/total_bytes', 0o400, '0'),
+]
+GOAL_FILES = [('target_metric', 0o600, 'user_input'),
+              ('target_value', 0o600, '0'),
+              ('current_value', 0o600, '0')]
+FILTER_FILES = [('type', 0o600, 'anon'), ('matching', 0o600, 'N'),
+                ('memcg_path', 0o600, ''), ('addr_start', 0o600, '0'),
+                ('addr_end', 0o600, '0'), ('damon_target_idx', 0o600, '0')]
+ACTIONS = ['willneed', 'cold', 'pageout', 'hugepage', 'nohugepage',
+           'lru_prio', 'lru_deprio', 'migrate_hot', 'migrate_cold', 'stat']
+
+
+def make_schemes(nr, k=0):
+    if k == 0:
+        ok(KDAMONDS + '/nr_kdamonds', '1')
+    ok(kd(k) + '/contexts/nr_contexts', '1')
+    ok(ctx(k) + '/schemes/nr_schemes', str(nr))
+
+
+def match_all(s=0, k=0):
+    """Make scheme s match every region."""
+    base = scheme(s, k) + '/access_pattern/'
+    for r in ('sz', 'nr_accesses', 'age'):
+        ok(base + r + '/min', '0')
+        ok(base + r + '/max', U64_MAX)
+
+
+def check_scheme_instances(nr):
+    make_schemes(nr)
+    eq(numbered(ctx() + '/schemes'), list(range(nr)), 'schemes')
+    for s in range(nr):
+        eq(sorted(os.listdir(scheme(s))),
+           ['access_pattern', 'action', 'apply_interval_us', 'filters',
+            'quotas', 'stats', 'target_nid', 'tried_regions',
+            'watermarks'], scheme(s))
+        for path, mode, default in SCHEME_FILES:
+            is_file(scheme(s) + '/' + path, mode)
+            reads(scheme(s) + '/' + path, default)
+        ok(scheme(s) + '/quotas/goals/nr_goals', str(nr))
+        ok(scheme(s) + '/filters/nr_filters', str(nr))
+        eq(numbered(scheme(s) + '/quotas/goals'), list(range(nr)), 'goals')
+        eq(numbered(scheme(s) + '/filters'), list(range(nr)), 'filters')
+        eq(numbered(scheme(s) + '/tried_regions'), [], 'tried_regions')
+        for g in range(nr):
+            for path, mode, default in GOAL_FILES:
+                f = '%s/quotas/goals/%d/%s' % (scheme(s), g, path)
+                is_file(f, mode)
+                reads(f, default)
+        for i in range(nr):
+            for path, mode, default in FILTER_FILES:
+                f = '%s/filters/%d/%s' % (scheme(s), i, path)
+                is_file(f, mode)
+                reads(f, default)
+
+
+@test
+def one_scheme_each():
+    check_scheme_instances(1)
+
+
+@test
+def two_schemes_each():
+    check_scheme_instances(2)
+
+
+@test
+def keywords():
+    make_schemes(1)
+    ok(scheme() + '/quotas/goals/nr_goals', '1')
+    ok(scheme() + '/filters/nr_filters', '1')
+    goal = scheme() + '/quotas/goals/0/target_metric'
+    ftype = scheme() + '/filters/0/type'
+    for path, words in ((scheme() + '/action', ACTIONS),
+                        (goal, ['user_input', 'some_mem_psi_us']),
+                        (scheme() + '/watermarks/metric',
+                         ['none', 'free_mem_rate']),
+                        (ftype, ['anon', 'memcg', 'young', 'addr',
+                                 'target'])):
+        for word in words:
+            ok(path, word + '\n')
+            reads(path, word)
+        for bad in ('bogus', words[0].upper(), words[0] + 'x', '0'):
+            fails(path, bad, errno.EINVAL)
+            reads(path, words[-1])
+    # 6.12 has no "allow" file and no such filter type
+    fails(ftype, 'hugepage_size', errno.EINVAL)
+
+
+@test
+def values_and_errors():
+    make_schemes(1)
+    ok(scheme() + '/quotas/goals/nr_goals', '1')
+    ok(scheme() + '/filters/nr_filters', '1')
+    ul_files = ['apply_interval_us', 'access_pattern/sz/min',
+                'access_pattern/nr_accesses/max', 'access_pattern/age/min',
+                'watermarks/interval_us', 'watermarks/high',
+                'quotas/goals/0/target_value', 'quotas/goals/0/current_value',
+                'filters/0/addr_start', 'filters/0/addr_end']
+    for f in ul_files:
+        path = scheme() + '/' + f
+        for written, shown in (('0x10', '16'), ('010', '8'),
+                               (U64_MAX, U64_MAX), ('42\n', '42')):
+            ok(path, written)
+            reads(path, shown)
+        for bad, err in (('-1', errno.EINVAL), (U64_OVERFLOW, errno.ERANGE),
+                         ('x', errno.EINVAL)):
+            fails(path, bad, err)
+            reads(path, '42')
+    # quotas: every parse error is EINVAL
+    for f in ('ms', 'bytes', 'reset_interval_ms'):
+        path = scheme() + '/quotas/' + f
+        ok(path, '0x20')
+        reads(path, '32')
+        for bad in ('-1', U64_OVERFLOW, 'x'):
+            fails(path, bad, errno.EINVAL)
+            reads(path, '32')
+    for f in ('sz_permil', 'nr_accesses_permil', 'age_permil'):
+        path = scheme() + '/quotas/weights/' + f
+        ok(path, '4294967295')
+        reads(path, '4294967295')
+        fails(path, '4294967296', errno.ERANGE)
+        fails(path, '-1', errno.EINVAL)
+    for path in (scheme() + '/target_nid',
+                 scheme() + '/filters/0/damon_target_idx'):
+        ok(path, '-5')
+        reads(path, '-5')
+        fails(path, '2147483648', errno.ERANGE)
+        fails(path, 'x', errno.EINVAL)
+    matching = scheme() + '/filters/0/matching'
+    for written, shown in (('Y', 'Y'), ('0', 'N'), ('on', 'Y'), ('n', 'N')):
+        ok(matching, written)
+        reads(matching, shown)
+    fails(matching, 'maybe', errno.EINVAL)
+
+
+@test
+def memcg_path_without_newline():
+    make_schemes(1)
+    ok(scheme() + '/filters/nr_filters', '1')
+    path = scheme() + '/filters/0/memcg_path'
+    ok(path, '/foo/bar\n')
+    eq(read(path), '/foo/bar\n', 'memcg_path')
+    ok(path, '/baz')
+    eq(read(path), '/baz\n', 'memcg_path')
+    ok(path, '\n')
+    eq(read(path), '\n', 'memcg_path')
+
+
+@test
+def read_only_files_refuse_writing():
+    make_schemes(1)
+    for f in ('quotas/effective_bytes', 'stats/nr_tried',
+              'tried_regions/total_bytes'):
+        try:
+            os.close(os.open(scheme() + '/' + f, os.O_WRONLY))
+            raise AssertionError(f + ' opened for writing')
+        except PermissionError:
+            pass
+
+
+@test
+def commands_need_running_kdamond():
+    make_schemes(1)
+    for cmd in ('update_schemes_stats', 'update_schemes_tried_regions',
+                'update_schemes_tried_bytes', 'clear_schemes_tried_regions',
+                'update_schemes_effective_quotas',
+                'commit_schemes_quota_goals'):
+        fails(kd() + '/state', cmd, errno.EINVAL)
+
+
+def start_stat_scheme(w, nr_schemes=1, sample=5000, aggr=50000):
+    setup_kdamond('vaddr', [w.pid])
+    set_intervals(sample, aggr, 1000000)
+    ok(ctx() + '/schemes/nr_schemes', str(nr_schemes))
+    for s in range(nr_schemes):
+        match_all(s)
+    ok(kd() + '/state', 'on')
+
+
+@test
+def stats_of_a_stat_scheme():
+    with Workload() as w:
+        start_stat_scheme(w)
+
+        def tried():
+            ok(kd() + '/state', 'update_schemes_stats')
+            return int(value(scheme() + '/stats/nr_tried')) > 0
+        wait_for(tried, 'the scheme to be tried')
+        true(int(value(scheme() + '/stats/sz_tried')) > 0, 'sz_tried')
+        # "stat" does nothing, so nothing counts as applied
+        reads(scheme() + '/stats/nr_applied', '0')
+        ok(kd() + '/state', 'off')
+
+
+def tried_regions_of(s=0):
+    base = scheme(s) + '/tried_regions'
+    regions = []
+    for r in numbered(base):
+        d = '%s/%d' % (base, r)
+        regions.append(tuple(int(value(d + '/' + f))
+                             for f in ('start', 'end', 'nr_accesses',
+                                       'age')))
+    return regions
+
+
+@test
+def tried_regions_and_total_bytes():
+    with Workload() as w:
+        start_stat_scheme(w, nr_schemes=2)
+
+        def has_regions():
+            ok(kd() + '/state', 'update_schemes_tried_regions')
+            return len(numbered(scheme(0) + '/tried_regions')) > 0
+        wait_for(has_regions, 'tried regions')
+        for s in range(2):
+            regions = tried_regions_of(s)
+            # numbered per scheme from 0
+            eq(numbered(scheme(s) + '/tried_regions'),
+               list(range(len(regions))), 'tried region names')
+            total = sum(end - start for start, end, _, _ in regions)
+            eq(int(value(scheme(s) + '/tried_regions/total_bytes')), total,
+               'total_bytes')
+            for start, end, _, _ in regions:
+                true(start < end, 'empty region')
+            is_file(scheme(s) + '/tried_regions/0/start', 0o400)
+            is_file(scheme(s) + '/tried_regions/0/nr_accesses', 0o400)
+        ok(kd() + '/state', 'update_schemes_tried_bytes')
+        true(int(value(scheme() + '/tried_regions/total_bytes')) > 0,
+             'tried bytes')
+        ok(kd() + '/state', 'clear_schemes_tried_regions')
+        for s in range(2):
+            eq(numbered(scheme(s) + '/tried_regions'), [], 'after clear')
+            reads(scheme(s) + '/tried_regions/total_bytes', '0')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def tried_regions_matching_nothing():
+    """A scheme that matches nothing still finishes its update."""
+    with Workload() as w:
+        setup_kdamond('vaddr', [w.pid])
+        set_intervals(5000, 50000, 1000000)
+        ok(ctx() + '/schemes/nr_schemes', '1')
+        # the default pattern (all maxima 0) matches no region
+        ok(kd() + '/state', 'on')
+        for cmd in ('update_schemes_tried_regions',
+                    'update_schemes_tried_bytes'):
+            ok(kd() + '/state', cmd)
+            eq(numbered(scheme() + '/tried_regions'), [], 'tried regions')
+            reads(scheme() + '/tried_regions/total_bytes', '0')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def tried_regions_many_regions():
+    """Thousands of regions (paddr, raised nr_regions) in one update."""
+    start, end = 0, 0
+    with open('/proc/iomem') as f:
+        for line in f:
+            if not line.startswith(' ') and 'System RAM' in line:
+                s, e = (int(x, 16) for x in line.split()[0].split('-'))
+                if e - s > end - start:
+                    start, end = s, e + 1
+    setup_kdamond('paddr', [0], [[(start, end)]])
+    set_intervals(5000, 100000, 1000000)
+    nr = ctx() + '/monitoring_attrs/nr_regions/'
+    ok(nr + 'max', '20000')
+    ok(nr + 'min', '10000')
+    ok(ctx() + '/schemes/nr_schemes', '1')
+    match_all()
+    ok(kd() + '/state', 'on')
+    # regions start as one and at most double per aggregation
+
+    def many():
+        time.sleep(2)
+        ok(kd() + '/state', 'update_schemes_tried_regions')
+        return len(numbered(scheme() + '/tried_regions')) > 5000
+    wait_for(many, 'thousands of tried regions', timeout=600)
+    regions = tried_regions_of()
+    print('# %d tried regions' % len(regions))
+    eq(int(value(scheme() + '/tried_regions/total_bytes')),
+       sum(e - s for s, e, _, _ in regions), 'total_bytes')
+    ok(kd() + '/state', 'clear_schemes_tried_regions')
+    ok(kd() + '/state', 'off')
+
+
+@test
+def quota_goal_moves_effective_quota():
+    """A user_input goal far below target raises the effective quota."""
+    with Workload(mib=16) as w:
+        start_stat_scheme(w)
+        quotas = scheme() + '/quotas/'
+        ok(quotas + 'reset_interval_ms', '100')
+        ok(quotas + 'goals/nr_goals', '1')
+        ok(quotas + 'goals/0/target_metric', 'user_input')
+        ok(quotas + 'goals/0/target_value', '10000')
+        ok(quotas + 'goals/0/current_value', '1')
+        ok(kd() + '/state', 'commit')
+
+        def esz():
+            ok(kd() + '/state', 'update_schemes_effective_quotas')
+            return int(value(quotas + 'effective_bytes'))
+
+        # far below the goal: the quota grows from a byte, doubling at
+        # each reset interval (until it saturates)
+        wait_for(lambda: esz() > 1 << 20, 'the effective quota to grow')
+        high = esz()
+        # now far above the goal: it shrinks
+        ok(quotas + 'goals/0/current_value', '1000000')
+        ok(kd() + '/state', 'commit_schemes_quota_goals')
+        wait_for(lambda: esz() < high, 'the effective quota to shrink')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def removed_scheme_dirs_while_running():
+    with Workload() as w:
+        start_stat_scheme(w, nr_schemes=3)
+        ok(ctx() + '/schemes/nr_schemes', '1')
+        match_all()
+        for cmd in ('update_schemes_stats', 'update_schemes_tried_regions',
+                    'update_schemes_tried_bytes',
+                    'update_schemes_effective_quotas',
+                    'commit_schemes_quota_goals',
+                    'clear_schemes_tried_regions'):
+            ok(kd() + '/state', cmd)
+        ok(ctx() + '/schemes/nr_schemes', '0')
+        for cmd in ('update_schemes_stats', 'update_schemes_tried_regions'):
+            ok(kd() + '/state', cmd)
+        # commit removes the running schemes beyond the tree's
+        ok(kd() + '/state', 'commit')
+        ok(ctx() + '/schemes/nr_schemes', '2')
+        ok(kd() + '/state', 'update_schemes_stats')
+        reads(scheme(1) + '/stats/nr_tried', '0')
+        reads(kd() + '/state', 'on')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def bad_filters_refused_kdamond_untouched():
+    with Workload() as w:
+        start_stat_scheme(w)
+        pid = int(value(kd() + '/pid'))
+        f = scheme() + '/filters/'
+        ok(f + 'nr_filters', '1')
+        ok(f + '0/type', 'memcg')
+        ok(f + '0/memcg_path', '/no/such/cgroup')
+        fails(kd() + '/state', 'commit', errno.EINVAL)
+        reads(kd() + '/state', 'on')
+        eq(int(value(kd() + '/pid')), pid, 'kdamond pid')
+        ok(f + '0/type', 'addr')
+        ok(f + '0/addr_start', '8192')
+        ok(f + '0/addr_end', '4096')
+        fails(kd() + '/state', 'commit', errno.EINVAL)
+        reads(kd() + '/state', 'on')
+        ok(f + '0/addr_end', '8192')
+        ok(kd() + '/state', 'commit')
+        ok(kd() + '/state', 'off')
+        # and at on
+        ok(f + '0/type', 'memcg')
+        fails(kd() + '/state', 'on', errno.EINVAL)
+        reads(kd() + '/state', 'off')
+
+
+@test
+def memcg_filter_on_a_cgroup():
+    cgroot = '/sys/fs/cgroup'
+    if not os.path.exists(cgroot + '/cgroup.controllers'):
+        print('# SKIP no cgroup2')
+        return
+    cg = cgroot + '/damon_selftest'
+    # children get memory cgroups only with the controller enabled
+    with open(cgroot + '/cgroup.subtree_control', 'w') as f:
+        f.write('+memory')
+    os.makedirs(cg, exist_ok=True)
+    try:
+        with Workload() as w:
+            start_stat_scheme(w)
+            f = scheme() + '/filters/'
+            ok(f + 'nr_filters', '1')
+            ok(f + '0/type', 'memcg')
+            ok(f + '0/memcg_path', '/damon_selftest\n')
+            ok(f + '0/matching', 'Y')
+            ok(kd() + '/state', 'commit')
+            ok(kd() + '/state', 'update_schemes_stats')
+            reads(kd() + '/state', 'on')
+            ok(kd() + '/state', 'off')
+    finally:
+        os.rmdir(cg)
+
+
+@test
+def commit_while_deactivated_by_watermarks():
+    """Watermarks that keep the scheme off: commands still complete."""
+    with Workload() as w:
+        setup_kdamond('vaddr', [w.pid])
+        set_intervals(5000, 50000, 1000000)
+        ok(ctx() + '/schemes/nr_schemes', '1')
+        match_all()
+        wm = scheme() + '/watermarks/'
+        # free memory is never above 1000 permil: always deactivated,
+        # and rechecked only every 100 s
+        ok(wm + 'metric', 'free_mem_rate')
+        ok(wm + 'interval_us', str(100 * 1000 * 1000))
+        ok(wm + 'high', '1000')
+        ok(wm + 'mid', '1000')
+        ok(wm + 'low', '1000')
+        ok(kd() + '/state', 'on')
+        time.sleep(0.5)
+        start = time.monotonic()
+        set_intervals(5000, 40000, 1000000)
+        ok(kd() + '/state', 'commit')
+        ok(kd() + '/state', 'update_schemes_stats')
+        ok(kd() + '/state', 'update_schemes_tried_regions')
+        eq(numbered(scheme() + '/tried_regions'), [], 'tried regions')
+        took = time.monotonic() - start
+        print('# commands while deactivated took %.2f s' % took)
+        true(took < 60, 'commands waited for the watermarks interval')
+        reads(kd() + '/state', 'on')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def off_during_tried_regions_update():
+    with Workload() as w:
+        setup_kdamond('vaddr', [w.pid])
+        set_intervals(5000, 50000, 1000000)
+        ok(ctx() + '/schemes/nr_schemes', '1')
+        match_all()
+        # the first apply pass is a long way off
+        ok(scheme() + '/apply_interval_us', str(600 * 1000 * 1000))
+        ok(kd() + '/state', 'on')
+        result = {}
+
+        def update():
+            fd = os.open(kd() + '/state', os.O_WRONLY)
+            try:
+                os.write(fd, b'update_schemes_tried_regions')
+                result['err'] = 0
+            except OSError as e:
+                result['err'] = e.errno
+            os.close(fd)
+        thread = threading.Thread(target=update)
+        thread.start()
+        time.sleep(1)
+        true(thread.is_alive(), 'update returned before an apply pass')
+        reads(kd() + '/state', 'on')
+        ok(kd() + '/state', 'off')
+        thread.join(120)
+        true(not thread.is_alive(), 'update still waiting after off')
+        eq(result['err'], errno.ECANCELED, 'update after off')
+        eq(state(), 'off', 'state')
+
+
+if __name__ == '__main__':
+    main()
