@@ -27,6 +27,10 @@ ksft_args=""
 for t in "$@"; do ksft_args+=" -t damon:$t"; done
 printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\n' "$ksft" "$ksft_args" > "$out/env"
 [ "$flavor" = debug ] && echo DAMON_TEST_KASAN=1 >> "$out/env"
+# damo, the users' tool, is not ours and never in the repo: a check of it
+# runs only where a checkout of it was left (DAMO, or the cache).
+damo=${DAMO:-$CACHE/damo/damo}
+[ -f "$damo" ] && printf 'DAMO=%q\n' "$damo" >> "$out/env"
 
 log "booting $variant/$flavor ($("$DEVTOOLS/accel.sh")); console: $out/console.log"
 start=$(date +%s)

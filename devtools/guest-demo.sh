@@ -64,6 +64,33 @@ show "echo commit > $kd/state"
 show "cat $kd/state"
 show "echo 10 > $ctx/monitoring_attrs/nr_regions/min"
 
+step "Add a scheme that matches every region, commit, and read tried regions"
+s=$ctx/schemes/0
+show "echo 1 > $ctx/schemes/nr_schemes"
+show "echo stat > $s/action"
+for r in sz nr_accesses age; do
+	echo "$((2 ** 63 - 1))" > "$s/access_pattern/$r/max"
+done
+echo "(access_pattern/{sz,nr_accesses,age}/max set to the maximum)"
+show "echo commit > $kd/state"
+sleep 3
+show "echo update_schemes_tried_regions > $kd/state"
+show "cat $s/tried_regions/total_bytes"
+echo
+echo "The workload's regions: it writes the first quarter, the rest is cold"
+printf '%-28s %10s %12s %5s\n' "region" "size (KiB)" "nr_accesses" "age"
+for d in $(ls -d "$s"/tried_regions/[0-9]* | sort -t/ -k12 -V); do
+	read -r start < "$d/start"; read -r end < "$d/end"
+	read -r acc < "$d/nr_accesses"; read -r age < "$d/age"
+	[ "$start" -ge $((0x$(cut -d' ' -f2 /tmp/workload.out))) ] &&
+		[ "$end" -le $((0x$(cut -d' ' -f3 /tmp/workload.out))) ] || continue
+	heat=cold; [ "$acc" -gt 0 ] && heat=HOT
+	printf '%x-%x %10d %12d %5d  %s\n' "$start" "$end" \
+		$(( (end - start) / 1024 )) "$acc" "$age" "$heat"
+done
+show "echo update_schemes_stats > $kd/state"
+tree "$s/stats"
+
 step "The target exits: the kdamond stops by itself"
 kill "$workload"; wait "$workload" 2>/dev/null
 for _ in $(seq 100); do [ "$(cat $kd/state)" = off ] && break; sleep 0.1; done

@@ -31,7 +31,7 @@ else
 fi
 
 accel=$("$DEVTOOLS/accel.sh")
-append="root=hostroot rootfstype=9p ro console=ttyS0 panic=-1"
+append="root=hostroot rootfstype=9p ro console=ttyS0 panic=-1 acpi=off"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 append+=" init=$DEVTOOLS/guest-init.sh kunit.stats_enabled=1"
 append+=" ${EXTRA_CMDLINE:-}"

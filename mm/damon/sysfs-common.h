@@ -12,6 +12,7 @@
 #ifndef __DAMON_SYSFS_COMMON_H
 #define __DAMON_SYSFS_COMMON_H
 
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/damon.h>
 #include <linux/kobject.h>
@@ -248,8 +249,8 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
 /* --- the command protocol between state writers and kdamonds ------------ */
 
 /* What a &struct damon_sysfs_call's function is told. */
-#define DAMON_SYSFS_CALL_DEACTIVATED	(1U << 0) /* watermarks: no apply */
-#define DAMON_SYSFS_CALL_STOP		(1U << 1) /* finish now, with error */
+#define DAMON_SYSFS_CALL_DEACTIVATED	BIT(0)	/* watermarks: no apply */
+#define DAMON_SYSFS_CALL_STOP		BIT(1)	/* finish now, with error */
 
 /**
  * struct damon_sysfs_call - a function a state writer has the kdamond run

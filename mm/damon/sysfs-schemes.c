@@ -1016,8 +1016,10 @@ static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
 	if (err)
 		return err;
 	for (i = 0; i < scheme->filters->nr; i++) {
-		err = damon_sysfs_build_filter(s,
-				to_damon_sysfs_filter(scheme->filters->items[i]));
+		struct damon_sysfs_filter *filter =
+			to_damon_sysfs_filter(scheme->filters->items[i]);
+
+		err = damon_sysfs_build_filter(s, filter);
 		if (err)
 			return err;
 	}
@@ -1043,8 +1045,10 @@ int damon_sysfs_build_schemes(struct damon_ctx *ctx,
 
 	lockdep_assert_held(&damon_sysfs_lock);
 	for (i = 0; i < schemes->nr; i++) {
-		err = damon_sysfs_build_scheme(ctx,
-				to_damon_sysfs_scheme(schemes->items[i]));
+		struct damon_sysfs_scheme *scheme =
+			to_damon_sysfs_scheme(schemes->items[i]);
+
+		err = damon_sysfs_build_scheme(ctx, scheme);
 		if (err)
 			return err;
 	}
@@ -1238,12 +1242,13 @@ int damon_sysfs_commit_goal_values(struct damon_ctx *dst, struct damon_ctx *src)
 	/* walk both lists, as far as the shorter goes */
 	d = list_first_entry(&dst->schemes, struct damos, list);
 	s = list_first_entry(&src->schemes, struct damos, list);
-	for (; !list_entry_is_head(d, &dst->schemes, list) &&
-	       !list_entry_is_head(s, &src->schemes, list);
-	     d = list_next_entry(d, list), s = list_next_entry(s, list)) {
+	while (!list_entry_is_head(d, &dst->schemes, list) &&
+	       !list_entry_is_head(s, &src->schemes, list)) {
 		err = damos_commit_quota_goals(&d->quota, &s->quota);
 		if (err)
 			return err;
+		d = list_next_entry(d, list);
+		s = list_next_entry(s, list);
 	}
 	return 0;
 }

@@ -17,13 +17,13 @@ struct damon_sysfs_keywords_case {
 	int nr;
 };
 
-#define KEYWORDS_CASE(_names) { #_names, _names, ARRAY_SIZE(_names) }
-
 static const struct damon_sysfs_keywords_case damon_sysfs_keywords_cases[] = {
-	KEYWORDS_CASE(damon_sysfs_action_names),
-	KEYWORDS_CASE(damon_sysfs_goal_metric_names),
-	KEYWORDS_CASE(damon_sysfs_wmark_metric_names),
-	KEYWORDS_CASE(damon_sysfs_filter_type_names),
+	{ "action", damon_sysfs_action_names, NR_DAMOS_ACTIONS },
+	{ "goal_metric", damon_sysfs_goal_metric_names,
+	  NR_DAMOS_QUOTA_GOAL_METRICS },
+	{ "wmark_metric", damon_sysfs_wmark_metric_names,
+	  NR_DAMOS_WMARK_METRICS },
+	{ "filter_type", damon_sysfs_filter_type_names, NR_DAMOS_FILTER_TYPES },
 };
 
 static void
@@ -58,6 +58,7 @@ static void damon_sysfs_test_scheme_keywords(struct kunit *test)
 #define TEST_NR_FILTERS	2
 
 struct damon_sysfs_test_scheme {
+	struct kunit *test;
 	struct damon_sysfs_array schemes;
 	struct kobject *scheme_item;
 	struct damon_sysfs_scheme scheme;
@@ -83,6 +84,7 @@ damon_sysfs_test_scheme(struct kunit *test)
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->test = test;
 	t->schemes.items = &t->scheme_item;
 	t->schemes.nr = 1;
 	t->scheme_item = &t->scheme.kobj;
@@ -165,21 +167,20 @@ static void memcg_filter_no_path(struct damon_sysfs_test_scheme *t)
 	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
 }
 
-static char damon_sysfs_test_bad_path[] = "/no/such/damon/test/cgroup";
-static char damon_sysfs_test_empty_path[] = "";
-
 static void memcg_filter_bad_path(struct damon_sysfs_test_scheme *t)
 {
 	t->filters.nr = 1;
 	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
-	t->filter[0].memcg_path = damon_sysfs_test_bad_path;
+	t->filter[0].memcg_path = kunit_kstrdup(t->test,
+						"/no/such/damon/test/cgroup",
+						GFP_KERNEL);
 }
 
 static void memcg_filter_empty_path(struct damon_sysfs_test_scheme *t)
 {
 	t->filters.nr = 1;
 	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
-	t->filter[0].memcg_path = damon_sysfs_test_empty_path;
+	t->filter[0].memcg_path = kunit_kstrdup(t->test, "", GFP_KERNEL);
 }
 
 static void migrate_to_no_node(struct damon_sysfs_test_scheme *t)
@@ -319,7 +320,6 @@ static void damon_sysfs_test_scheme_valid(struct kunit *test)
 static void damon_sysfs_test_memcg_filter(struct kunit *test)
 {
 	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
-	static char root[] = "/";
 	struct damos_filter *f;
 	struct damos *s;
 
@@ -327,7 +327,7 @@ static void damon_sysfs_test_memcg_filter(struct kunit *test)
 		kunit_skip(test, "no memory cgroups");
 	t->filters.nr = 1;
 	t->filter[0].type = DAMOS_FILTER_TYPE_MEMCG;
-	t->filter[0].memcg_path = root;
+	t->filter[0].memcg_path = kunit_kstrdup(test, "/", GFP_KERNEL);
 	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
 	f = list_first_entry(&s->filters, struct damos_filter, list);
 	KUNIT_EXPECT_EQ(test, f->type, DAMOS_FILTER_TYPE_MEMCG);

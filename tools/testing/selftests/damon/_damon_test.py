@@ -207,7 +207,8 @@ class Workload:
     """A child process that keeps touching some memory."""
 
     def __init__(self, mib=4, args=()):
-        prog = os.path.join(HERE, 'damon_workload')
+        prog = os.environ.get('DAMON_WORKLOAD',
+                              os.path.join(HERE, 'damon_workload'))
         self.proc = subprocess.Popen([prog, str(mib)] + list(args),
                                      stdout=subprocess.PIPE)
         # the workload says "ready" once its memory is mapped

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Benchmark of the DAMON sysfs interface, run in the guest.
+
+Times state commands, on/off cycles and big nr_regions resizes through the
+sysfs files, on whichever interface the kernel has (ours or stock), and
+prints one JSON object.  Not a test: it asserts nothing about speed.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tools',
+                                'testing', 'selftests', 'damon'))
+import _damon_test as t  # noqa: E402
+
+N = int(os.environ.get('BENCH_N', '20'))
+
+
+def timed(fn, n):
+    times = []
+    for _ in range(n):
+        start = time.monotonic()
+        fn()
+        times.append((time.monotonic() - start) * 1000)
+    return statistics.median(times)
+
+
+def ok(path, content):
+    t.ok(path, content)
+
+
+def system_ram():
+    best = (0, 0)
+    with open('/proc/iomem') as f:
+        for line in f:
+            if not line.startswith(' ') and 'System RAM' in line:
+                s, e = (int(x, 16) for x in line.split()[0].split('-'))
+                if e + 1 - s > best[1] - best[0]:
+                    best = (s, e + 1)
+    return best
+
+
+def main():
+    res = {}
+    t.reset()
+    with t.Workload() as w:
+        t.setup_kdamond('vaddr', [w.pid])
+        t.set_intervals(5000, 100000, 1000000)
+        ok(t.ctx() + '/schemes/nr_schemes', '1')
+        base = t.ctx() + '/schemes/0/access_pattern/'
+        for r in ('sz', 'nr_accesses', 'age'):
+            ok(base + r + '/max', str(2 ** 64 - 1))
+        ok(t.kd() + '/state', 'on')
+        time.sleep(1)
+        res['commit_ms'] = timed(lambda: ok(t.kd() + '/state', 'commit'), N)
+        res['update_schemes_stats_ms'] = timed(
+            lambda: ok(t.kd() + '/state', 'update_schemes_stats'), N)
+        ok(t.kd() + '/state', 'off')
+
+        res['on_off_cycle_ms'] = timed(lambda: (
+            ok(t.kd() + '/state', 'on'), ok(t.kd() + '/state', 'off')), N)
+
+    regions = t.target() + '/regions/nr_regions'
+    res['nr_regions_10000_create_ms'] = timed(lambda: ok(regions, '10000'),
+                                              3)
+    res['nr_regions_10000_destroy_ms'] = timed(
+        lambda: (ok(regions, '10000'), ok(regions, '0')), 3) - \
+        res['nr_regions_10000_create_ms']
+
+    t.reset()
+    start, end = system_ram()
+    t.setup_kdamond('paddr', [0], [[(start, end)]])
+    t.set_intervals(5000, 100000, 1000000)
+    nr = t.ctx() + '/monitoring_attrs/nr_regions/'
+    ok(nr + 'max', '20000')
+    ok(nr + 'min', '10000')
+    ok(t.ctx() + '/schemes/nr_schemes', '1')
+    base = t.ctx() + '/schemes/0/access_pattern/'
+    for r in ('sz', 'nr_accesses', 'age'):
+        ok(base + r + '/max', str(2 ** 64 - 1))
+    ok(t.kd() + '/state', 'on')
+    tried = t.ctx() + '/schemes/0/tried_regions'
+    # let the regions split up to about min_nr_regions
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        ok(t.kd() + '/state', 'update_schemes_tried_regions')
+        if len(t.numbered(tried)) > 8000:
+            break
+    res['tried_regions_count'] = len(t.numbered(tried))
+    res['update_schemes_tried_regions_ms'] = timed(
+        lambda: ok(t.kd() + '/state', 'update_schemes_tried_regions'), 3)
+    ok(t.kd() + '/state', 'off')
+    t.reset()
+    print('BENCH ' + json.dumps(res))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The users' tool, damo, against this interface: start, report, tune, stop.
+
+damo is not part of the kernel: the test runs when the DAMO environment
+variable names its executable, and skips otherwise.
+"""
+
+import os
+import subprocess
+import sys
+
+from _damon_test import (KSFT_SKIP, Failure, Workload, kd, main, state,
+                         test, value, wait_for)
+
+DAMO = os.environ.get('DAMO', '')
+
+
+def damo(*args, timeout=600):
+    res = subprocess.run([sys.executable, DAMO] + list(args),
+                         capture_output=True, text=True, timeout=timeout)
+    out = (res.stdout + res.stderr).strip().splitlines()
+    print('# $ damo %s (exit %d)' % (' '.join(args), res.returncode))
+    for line in out[:8]:
+        print('#   ' + line)
+    if res.returncode:
+        raise Failure('damo %s failed: %s' % (' '.join(args),
+                                              ' | '.join(out[-5:])))
+    return '\n'.join(out)
+
+
+def running():
+    try:
+        return state() == 'on'
+    except OSError:
+        return False
+
+
+@test
+def vaddr_start_report_tune_stop():
+    with Workload() as w:
+        damo('start', str(w.pid))
+        wait_for(running, 'damo to start DAMON')
+        pid = int(value(kd() + '/pid'))
+        damo('report', 'damon')
+        damo('report', 'access')
+        damo('tune', '--sample', '10ms', '--aggr', '200ms', str(w.pid))
+        if int(value(kd() + '/pid')) != pid:
+            raise Failure('tune restarted the kdamond')
+        damo('stop')
+        wait_for(lambda: not running(), 'damo to stop DAMON')
+
+
+@test
+def paddr_start_report_stop():
+    damo('start', 'paddr')
+    wait_for(running, 'damo to start DAMON')
+    damo('report', 'damon')
+    damo('report', 'access')
+    damo('stop')
+    wait_for(lambda: not running(), 'damo to stop DAMON')
+
+
+@test
+def scheme_stats():
+    with Workload() as w:
+        damo('start', str(w.pid), '--damos_action', 'stat')
+        wait_for(running, 'damo to start DAMON')
+        damo('report', 'damon')
+        damo('stop')
+
+
+if __name__ == '__main__':
+    if not DAMO or not os.path.exists(DAMO):
+        print('1..0 # SKIP damo not found (set DAMO to its executable)')
+        sys.exit(KSFT_SKIP)
+    main()
