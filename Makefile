@@ -5,6 +5,7 @@
 #   make demo     boot the plain kernel and show the interface at work
 #   make vm       an interactive shell in the patched guest
 #   make lint     checkpatch --strict, W=1, sparse and kernel-doc
+#   make docs     render usage.rst and the ABI file with Sphinx, no warnings
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
 #   make bench    ours vs stock timings, in one guest each
 #
@@ -14,7 +15,7 @@ VARIANT ?= ours
 FLAVOR ?= debug
 T ?=
 
-.PHONY: all check demo vm lint kernel bench deps clean-cache
+.PHONY: all check demo vm lint docs kernel bench deps clean-cache
 
 all: check
 
@@ -32,6 +33,9 @@ vm:
 
 lint:
 	devtools/lint.sh
+
+docs:
+	devtools/docs.sh
 
 kernel:
 	devtools/deps.sh

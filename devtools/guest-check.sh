@@ -9,6 +9,9 @@ set -a
 set +a
 export PYTHONDONTWRITEBYTECODE=1
 
+# the kunit results, printed at boot
+dmesg > "$out/boot-dmesg.txt"
+
 kmemleak=/sys/kernel/debug/kmemleak
 # forget what boot left behind: only leaks made by the tests count
 [ -w $kmemleak ] && echo clear > $kmemleak

@@ -43,9 +43,11 @@ class Tally:
 
 def kunit(tree, out, tally):
     """Count kunit leaves: plain cases and each parameter of a case."""
-    console = os.path.join(out, 'console.log')
+    console = os.path.join(out, 'boot-dmesg.txt')
     if not os.path.exists(console):
-        tally.add(False, 'kunit: no console log')
+        console = os.path.join(out, 'console.log')
+    if not os.path.exists(console):
+        tally.add(False, 'kunit: no kernel log')
         return
     lines = [strip(l) for l in open(console, errors='replace')]
     parser = os.path.join(tree, 'tools/testing/kunit/kunit.py')

@@ -34,6 +34,10 @@ accel=$("$DEVTOOLS/accel.sh")
 append="root=hostroot rootfstype=9p ro console=ttyS0 panic=-1 acpi=off"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 append+=" init=$DEVTOOLS/guest-init.sh kunit.stats_enabled=1"
+# The console (an emulated UART) gets warnings and worse only: the debug
+# kernel logs every kobject release, thousands per test.  The whole log
+# stays in a large ring buffer for dmesg.
+append+=" loglevel=5 log_buf_len=64M"
 append+=" ${EXTRA_CMDLINE:-}"
 qemu=(qemu-system-x86_64 -accel "$accel" -m "${VM_MEM:-2G}" -smp 2
       -nographic -no-reboot -nodefaults -serial mon:stdio

@@ -7,8 +7,10 @@ variable names its executable, and skips otherwise.
 """
 
 import os
+import re
 import subprocess
 import sys
+import tempfile
 
 from _damon_test import (KSFT_SKIP, Failure, Workload, kd, main, state,
                          test, value, wait_for)
@@ -16,10 +18,17 @@ from _damon_test import (KSFT_SKIP, Failure, Workload, kd, main, state,
 DAMO = os.environ.get('DAMO', '')
 
 
+# damo caches what it probed of the kernel in $HOME, which must be writable
+DAMO_HOME = tempfile.mkdtemp(prefix='damo-home-')
+
+
 def damo(*args, timeout=600):
-    res = subprocess.run([sys.executable, DAMO] + list(args),
+    env = dict(os.environ, HOME=DAMO_HOME)
+    res = subprocess.run([sys.executable, DAMO] + list(args), env=env,
                          capture_output=True, text=True, timeout=timeout)
-    out = (res.stdout + res.stderr).strip().splitlines()
+    # without the colors of damo's heatmaps
+    out = re.sub(r'\x1b\[[0-9;]*m', '', res.stdout + res.stderr)
+    out = out.strip().splitlines()
     print('# $ damo %s (exit %d)' % (' '.join(args), res.returncode))
     for line in out[:8]:
         print('#   ' + line)
