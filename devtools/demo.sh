@@ -18,6 +18,6 @@ set +e
 EXTRA_CMDLINE=quiet "$DEVTOOLS/vm.sh" -t 600 "$build" "$out" "$DEVTOOLS/guest-demo.sh"
 rc=$?
 set -e
-sed -n '/^guest-init: running/,/^guest-init: done/p' "$out/console.log" |
-	sed '1d;$d'
+tr -d '\r' < "$out/console.log" |
+	sed -n '/guest-init: running/,/guest-init: done/p' | sed '1d;$d'
 exit $rc

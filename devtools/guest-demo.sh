@@ -77,13 +77,15 @@ sleep 3
 show "echo update_schemes_tried_regions > $kd/state"
 show "cat $s/tried_regions/total_bytes"
 echo
-echo "The workload's regions: it writes the first quarter, the rest is cold"
-printf '%-28s %10s %12s %5s\n' "region" "size (KiB)" "nr_accesses" "age"
-for d in $(ls -d "$s"/tried_regions/[0-9]* | sort -t/ -k12 -V); do
+echo "DAMON's regions of the workload (it writes the first 16 MiB of its"
+echo "64 MiB mapping; the rest stays cold).  Only regions in the mapping:"
+ws=$((0x$(cut -d' ' -f2 /tmp/workload.out)))
+we=$((0x$(cut -d' ' -f3 /tmp/workload.out)))
+printf '%-27s %10s %12s %5s\n' "region" "size (KiB)" "nr_accesses" "age"
+for d in $(ls -d "$s"/tried_regions/[0-9]* | sort -V); do
 	read -r start < "$d/start"; read -r end < "$d/end"
 	read -r acc < "$d/nr_accesses"; read -r age < "$d/age"
-	[ "$start" -ge $((0x$(cut -d' ' -f2 /tmp/workload.out))) ] &&
-		[ "$end" -le $((0x$(cut -d' ' -f3 /tmp/workload.out))) ] || continue
+	[ "$end" -le "$ws" ] || [ "$start" -ge "$we" ] && continue
 	heat=cold; [ "$acc" -gt 0 ] && heat=HOT
 	printf '%x-%x %10d %12d %5d  %s\n' "$start" "$end" \
 		$(( (end - start) / 1024 )) "$acc" "$age" "$heat"
