@@ -261,8 +261,10 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
  * @arg:	the data of @fn, owned by the writer, both ways: inputs built
  *		by the writer and outputs filled by @fn.
  * @needs_idle:	first run @fn only where the context may be changed: right
- *		after an aggregation, or while watermarks keep the context
- *		deactivated.  Otherwise @fn first runs after the next sampling.
+ *		after an aggregation (the kdamond ends the current aggregation
+ *		window at its next sampling for it), or while watermarks keep
+ *		the context deactivated.  Otherwise @fn first runs after the
+ *		next sampling.
  * @taken:	the kdamond has unlinked the call from the posted ones; set
  *		under &damon_sysfs_mailbox.lock.
  * @stop:	set by a writer that was killed: @fn is asked to stop.

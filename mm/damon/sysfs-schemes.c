@@ -172,26 +172,45 @@ to_damon_sysfs_scheme_regions(struct damon_sysfs_array *arr)
 	return container_of(arr, struct damon_sysfs_scheme_regions, arr);
 }
 
-/* Replace the region directories; on failure keep what was made. */
+/*
+ * Make the region directories show @tried.  Directories that exist are
+ * reused, with new values: consecutive updates of thousands of regions then
+ * cost no directory churn.  On failure, the directories made so far stay.
+ */
 static int
 damon_sysfs_scheme_regions_fill(struct damon_sysfs_scheme_regions *regions,
 				const struct damon_sysfs_tried_region *tried,
 				unsigned long nr)
 {
 	struct damon_sysfs_array *arr = &regions->arr;
+	struct kobject **items;
 	char name[24];
 	unsigned long i;
 
-	damon_sysfs_array_clear(arr);
-	if (!nr)
-		return 0;
 	if (nr > INT_MAX)
 		return -ENOMEM;
-	arr->items = kvcalloc(nr, sizeof(*arr->items),
-			      GFP_KERNEL | __GFP_NOWARN);
-	if (!arr->items)
+	while (arr->nr > nr)
+		arr->type->destroy_item(arr->items[--arr->nr]);
+	for (i = 0; i < arr->nr; i++) {
+		struct damon_sysfs_scheme_region *region = container_of(
+				arr->items[i], struct damon_sysfs_scheme_region,
+				kobj);
+
+		WRITE_ONCE(region->start, tried[i].start);
+		WRITE_ONCE(region->end, tried[i].end);
+		WRITE_ONCE(region->nr_accesses, tried[i].nr_accesses);
+		WRITE_ONCE(region->age, tried[i].age);
+	}
+	if (arr->nr == nr)
+		return 0;
+	items = kvcalloc(nr, sizeof(*items), GFP_KERNEL | __GFP_NOWARN);
+	if (!items)
 		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
+	if (arr->nr)
+		memcpy(items, arr->items, arr->nr * sizeof(*items));
+	kvfree(arr->items);
+	arr->items = items;
+	for (i = arr->nr; i < nr; i++) {
 		struct kobject *item;
 
 		snprintf(name, sizeof(name), "%lu", i);

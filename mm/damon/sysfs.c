@@ -19,6 +19,7 @@
 
 #include <linux/cleanup.h>
 #include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -648,6 +649,70 @@ static void damon_sysfs_run_call(struct damon_ctx *ctx,
 	complete(&call->done);
 }
 
+/*
+ * A call that must wait for the end of an aggregation window should not wait
+ * for a whole window: end the current one at the next sampling.  The kdamond
+ * reads the boundary before this callback, so the window ends one sampling
+ * later and damon_set_attrs() still runs between windows, never inside one.
+ */
+static void damon_sysfs_hurry_aggregation(struct damon_ctx *ctx,
+					  struct damon_sysfs_mailbox *mailbox)
+{
+	struct damon_sysfs_call *call;
+	bool waiting = false;
+
+	spin_lock(&mailbox->lock);
+	list_for_each_entry(call, &mailbox->calls, list)
+		waiting |= call->needs_idle;
+	spin_unlock(&mailbox->lock);
+	if (waiting && ctx->next_aggregation_sis > ctx->passed_sample_intervals + 1)
+		ctx->next_aggregation_sis = ctx->passed_sample_intervals + 1;
+}
+
+/*
+ * Whether the kdamond is about to stop: asked to by "off", or left without
+ * a valid target.  The core checks the same only at the top of its loop,
+ * after this iteration's callbacks.
+ */
+static bool damon_sysfs_kdamond_stopping(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	if (kthread_should_stop())
+		return true;
+	if (!ctx->ops.target_valid)
+		return false;
+	damon_for_each_target(t, ctx) {
+		if (ctx->ops.target_valid(t))
+			return false;
+	}
+	return true;
+}
+
+static bool damon_sysfs_has_calls(struct damon_sysfs_mailbox *mailbox)
+{
+	bool posted;
+
+	spin_lock(&mailbox->lock);
+	posted = !list_empty(&mailbox->calls);
+	spin_unlock(&mailbox->lock);
+	return posted || !list_empty(&mailbox->running);
+}
+
+/* Runs in the kdamond: stop the running calls and cancel the posted ones. */
+static void damon_sysfs_cancel_calls(struct damon_ctx *ctx,
+				     struct damon_sysfs_mailbox *mailbox)
+{
+	struct damon_sysfs_call *call, *next;
+
+	list_for_each_entry_safe(call, next, &mailbox->running, list)
+		damon_sysfs_run_call(ctx, mailbox, call, DAMON_SYSFS_CALL_STOP);
+	while ((call = damon_sysfs_take_call(mailbox, true))) {
+		call->err = -ECANCELED;
+		complete(&call->done);
+	}
+}
+
 /* Runs in the kdamond: the calls in progress, then those that may start. */
 static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
 				    unsigned int flags)
@@ -656,6 +721,13 @@ static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
 	struct damon_sysfs_call *call, *next;
 	LIST_HEAD(running);
 
+	if (!damon_sysfs_has_calls(mailbox))
+		return 0;
+	/* off and the exit of the targets win over what is pending */
+	if (damon_sysfs_kdamond_stopping(ctx)) {
+		damon_sysfs_cancel_calls(ctx, mailbox);
+		return 0;
+	}
 	list_splice_init(&mailbox->running, &running);
 	list_for_each_entry_safe(call, next, &running, list)
 		damon_sysfs_run_call(ctx, mailbox, call, flags);
@@ -670,6 +742,7 @@ static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
 
 static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
 {
+	damon_sysfs_hurry_aggregation(ctx, ctx->callback.private);
 	return damon_sysfs_handle_calls(ctx, false, 0);
 }
 
@@ -687,19 +760,13 @@ static int damon_sysfs_after_wmarks_check(struct damon_ctx *ctx)
 static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
-	struct damon_sysfs_call *call, *next;
 	struct damon_target *t, *tnext;
 
 	spin_lock(&mailbox->lock);
 	mailbox->terminated = true;
 	spin_unlock(&mailbox->lock);
 	/* nothing can be posted any more: stop what runs, cancel the rest */
-	list_for_each_entry_safe(call, next, &mailbox->running, list)
-		damon_sysfs_run_call(ctx, mailbox, call, DAMON_SYSFS_CALL_STOP);
-	while ((call = damon_sysfs_take_call(mailbox, true))) {
-		call->err = -ECANCELED;
-		complete(&call->done);
-	}
+	damon_sysfs_cancel_calls(ctx, mailbox);
 
 	/* release the processes now rather than at the next "on" */
 	if (!damon_target_has_pid(ctx))

@@ -313,13 +313,18 @@ def write_in_thread(path, content):
     return thread, result
 
 
+# A commit waits for the end of the current aggregation window, which the
+# kdamond brings forward to its next sampling: sampling every 10 s keeps a
+# commit pending for about that long.
+SLOW_SAMPLE_US = 10 * 1000 * 1000
+
+
 @test
 def off_during_pending_commit():
     """A commit waiting for an aggregation is cancelled by off."""
     with Workload() as w:
         setup_kdamond('vaddr', [w.pid])
-        # the first aggregation is a long way off
-        set_intervals(5000, 60 * 1000 * 1000, 120 * 1000 * 1000)
+        set_intervals(SLOW_SAMPLE_US, 2 * SLOW_SAMPLE_US, 4 * SLOW_SAMPLE_US)
         ok(kd() + '/state', 'on')
         check_running()
         thread, result = write_in_thread(kd() + '/state', 'commit')
@@ -340,7 +345,7 @@ def off_during_pending_commit():
 def target_exit_during_pending_commit():
     with Workload() as w:
         setup_kdamond('vaddr', [w.pid])
-        set_intervals(5000, 60 * 1000 * 1000, 120 * 1000 * 1000)
+        set_intervals(SLOW_SAMPLE_US, 2 * SLOW_SAMPLE_US, 4 * SLOW_SAMPLE_US)
         ok(kd() + '/state', 'on')
         thread, result = write_in_thread(kd() + '/state', 'commit')
         time.sleep(1)

@@ -477,36 +477,52 @@ def commit_while_deactivated_by_watermarks():
         ok(kd() + '/state', 'off')
 
 
+def pending_tried_regions_update(w):
+    """Start an update that waits for a far apply pass; return its thread."""
+    setup_kdamond('vaddr', [w.pid])
+    set_intervals(5000, 50000, 1000000)
+    ok(ctx() + '/schemes/nr_schemes', '1')
+    match_all()
+    ok(scheme() + '/apply_interval_us', str(600 * 1000 * 1000))
+    ok(kd() + '/state', 'on')
+    result = {}
+
+    def update():
+        fd = os.open(kd() + '/state', os.O_WRONLY)
+        try:
+            os.write(fd, b'update_schemes_tried_regions')
+            result['err'] = 0
+        except OSError as e:
+            result['err'] = e.errno
+        os.close(fd)
+    thread = threading.Thread(target=update)
+    thread.start()
+    time.sleep(1)
+    true(thread.is_alive(), 'update returned before an apply pass')
+    reads(kd() + '/state', 'on')
+    return thread, result
+
+
 @test
 def off_during_tried_regions_update():
     with Workload() as w:
-        setup_kdamond('vaddr', [w.pid])
-        set_intervals(5000, 50000, 1000000)
-        ok(ctx() + '/schemes/nr_schemes', '1')
-        match_all()
-        # the first apply pass is a long way off
-        ok(scheme() + '/apply_interval_us', str(600 * 1000 * 1000))
-        ok(kd() + '/state', 'on')
-        result = {}
-
-        def update():
-            fd = os.open(kd() + '/state', os.O_WRONLY)
-            try:
-                os.write(fd, b'update_schemes_tried_regions')
-                result['err'] = 0
-            except OSError as e:
-                result['err'] = e.errno
-            os.close(fd)
-        thread = threading.Thread(target=update)
-        thread.start()
-        time.sleep(1)
-        true(thread.is_alive(), 'update returned before an apply pass')
-        reads(kd() + '/state', 'on')
+        thread, result = pending_tried_regions_update(w)
         ok(kd() + '/state', 'off')
         thread.join(120)
         true(not thread.is_alive(), 'update still waiting after off')
         eq(result['err'], errno.ECANCELED, 'update after off')
         eq(state(), 'off', 'state')
+
+
+@test
+def target_exit_during_tried_regions_update():
+    with Workload() as w:
+        thread, result = pending_tried_regions_update(w)
+        w.stop()
+        thread.join(120)
+        true(not thread.is_alive(), 'update still waiting after exit')
+        eq(result['err'], errno.ECANCELED, 'update after the target exit')
+        wait_for(lambda: state() == 'off', 'the kdamond to stop')
 
 
 if __name__ == '__main__':
