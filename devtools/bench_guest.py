@@ -98,7 +98,9 @@ def main():
             break
     res['tried_regions_count'] = len(t.numbered(tried))
     res['update_schemes_tried_regions_ms'] = timed(
-        lambda: ok(t.kd() + '/state', 'update_schemes_tried_regions'), 3)
+        lambda: ok(t.kd() + '/state', 'update_schemes_tried_regions'), 5)
+    res['update_schemes_tried_bytes_ms'] = timed(
+        lambda: ok(t.kd() + '/state', 'update_schemes_tried_bytes'), 5)
     ok(t.kd() + '/state', 'off')
     t.reset()
     print('BENCH ' + json.dumps(res))

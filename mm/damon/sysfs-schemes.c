@@ -192,9 +192,9 @@ damon_sysfs_scheme_regions_fill(struct damon_sysfs_scheme_regions *regions,
 	while (arr->nr > nr)
 		arr->type->destroy_item(arr->items[--arr->nr]);
 	for (i = 0; i < arr->nr; i++) {
-		struct damon_sysfs_scheme_region *region = container_of(
-				arr->items[i], struct damon_sysfs_scheme_region,
-				kobj);
+		struct damon_sysfs_scheme_region *region =
+			container_of(arr->items[i],
+				     struct damon_sysfs_scheme_region, kobj);
 
 		WRITE_ONCE(region->start, tried[i].start);
 		WRITE_ONCE(region->end, tried[i].end);
