@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -77,6 +78,24 @@ def write(path, content):
         return e.errno
     finally:
         os.close(fd)
+
+
+def write_in_thread(path, content):
+    """Write in another thread; result['err'] is set when it returns."""
+    result = {}
+
+    def run():
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.write(fd, content.encode())
+            result['err'] = 0
+        except OSError as e:
+            result['err'] = e.errno
+        finally:
+            os.close(fd)
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
 
 
 def errname(err):

@@ -8,13 +8,12 @@ generously and only behaviour is checked.
 
 import errno
 import os
-import threading
 import time
 
 from _damon_test import (KDAMONDS, Failure, Workload, ctx, eq, fails,
                          is_kdamond, kd, main, ok, reads, set_intervals,
                          setup_kdamond, state, target, test, true, value,
-                         wait_for)
+                         wait_for, write_in_thread)
 
 
 def kdamond_pid(k=0):
@@ -294,23 +293,6 @@ def tree_resizes_while_running():
         eq(check_running(), pid, 'kdamond')
         fails(KDAMONDS + '/nr_kdamonds', '1', errno.EBUSY)
         ok(kd() + '/state', 'off')
-
-
-def write_in_thread(path, content):
-    result = {}
-
-    def run():
-        fd = os.open(path, os.O_WRONLY)
-        try:
-            os.write(fd, content.encode())
-            result['err'] = 0
-        except OSError as e:
-            result['err'] = e.errno
-        finally:
-            os.close(fd)
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, result
 
 
 # A commit waits for the end of the current aggregation window, which the

@@ -9,13 +9,12 @@ waits with a generous bound for the first apply pass.
 
 import errno
 import os
-import threading
 import time
 
-from _damon_test import (KDAMONDS, Workload, ctx, eq, fails, is_dir,
+from _damon_test import (KDAMONDS, Workload, ctx, eq, fails,
                          is_file, kd, main, numbered, ok, read, reads,
                          set_intervals, setup_kdamond, state, test, true,
-                         value, wait_for)
+                         value, wait_for, write_in_thread)
 
 U64_MAX = str(2 ** 64 - 1)
 U64_OVERFLOW = str(2 ** 64)
@@ -485,18 +484,8 @@ def pending_tried_regions_update(w):
     match_all()
     ok(scheme() + '/apply_interval_us', str(600 * 1000 * 1000))
     ok(kd() + '/state', 'on')
-    result = {}
-
-    def update():
-        fd = os.open(kd() + '/state', os.O_WRONLY)
-        try:
-            os.write(fd, b'update_schemes_tried_regions')
-            result['err'] = 0
-        except OSError as e:
-            result['err'] = e.errno
-        os.close(fd)
-    thread = threading.Thread(target=update)
-    thread.start()
+    thread, result = write_in_thread(kd() + '/state',
+                                     'update_schemes_tried_regions')
     time.sleep(1)
     true(thread.is_alive(), 'update returned before an apply pass')
     reads(kd() + '/state', 'on')
