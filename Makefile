@@ -6,6 +6,8 @@
 #   make vm       an interactive shell in the patched guest
 #   make lint     checkpatch --strict, W=1, sparse and kernel-doc
 #   make docs     render usage.rst and the ABI file with Sphinx, no warnings
+#   make series   the patch series for pristine 6.12 in out/series/
+#   make series-check   ... applied and built one patch at a time
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
 #   make bench    ours vs stock timings, in one guest each
 #
@@ -15,7 +17,8 @@ VARIANT ?= ours
 FLAVOR ?= debug
 T ?=
 
-.PHONY: all check demo vm lint docs kernel bench deps clean-cache
+.PHONY: all check demo vm lint docs series series-check kernel bench deps \
+	clean-cache
 
 all: check
 
@@ -36,6 +39,12 @@ lint:
 
 docs:
 	devtools/docs.sh
+
+series:
+	devtools/series.sh
+
+series-check:
+	devtools/series.sh --check
 
 kernel:
 	devtools/deps.sh
