@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make lint`: checkpatch --strict on our kernel files, W=1 and sparse on
-# mm/damon/ (reporting what is in our files), and kernel-doc -Wall.
+# mm/damon/ (reporting what is in our files), kernel-doc -Wall, and the
+# Sphinx rendering of our documents (docs.sh).
 # Prints the findings; exits non-zero if there are any.
 . "$(dirname "$0")/lib.sh"
 
@@ -44,6 +45,9 @@ if [ -n "$res" ]; then
 	echo "$res"
 	findings=$((findings + 1))
 fi
+
+log "docs: usage.rst and the ABI file"
+"$DEVTOOLS/docs.sh" >/dev/null || findings=$((findings + 1))
 
 if [ "$findings" -ne 0 ]; then
 	log "lint: findings in $findings check(s)"
