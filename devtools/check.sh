@@ -41,4 +41,12 @@ vmrc=$?
 set -e
 log "guest finished in $(( $(date +%s) - start ))s (rc $vmrc)"
 
-python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" --vm-rc "$vmrc"
+# The patch series: applies to pristine 6.12 and builds after each patch.
+series_rc=0
+if [ "$variant" = ours ] && [ $# -eq 0 ]; then
+	log "checking the patch series (log: $out/series.log)"
+	"$DEVTOOLS/series.sh" --check > "$out/series.log" 2>&1 || series_rc=$?
+fi
+
+python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" --vm-rc "$vmrc" \
+	--series-rc "$series_rc"

@@ -139,6 +139,7 @@ def main():
     ap.add_argument('--tree', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--vm-rc', type=int, default=0)
+    ap.add_argument('--series-rc', type=int, default=None)
     args = ap.parse_args()
 
     tally = Tally()
@@ -147,6 +148,9 @@ def main():
     kunit(args.tree, args.out, tally)
     kselftests(args.out, tally)
     kernel_reports(args.out, tally)
+    if args.series_rc is not None:
+        tally.add(args.series_rc == 0,
+                  'the patch series does not apply and build (series.log)')
 
     for name in tally.failed:
         print('FAILED: ' + name)

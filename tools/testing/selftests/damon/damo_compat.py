@@ -70,15 +70,6 @@ def paddr_start_report_stop():
     wait_for(lambda: not running(), 'damo to stop DAMON')
 
 
-@test
-def scheme_stats():
-    with Workload() as w:
-        damo('start', str(w.pid), '--damos_action', 'stat')
-        wait_for(running, 'damo to start DAMON')
-        damo('report', 'damon')
-        damo('stop')
-
-
 if __name__ == '__main__':
     if not DAMO or not os.path.exists(DAMO):
         print('1..0 # SKIP damo not found (set DAMO to its executable)')
