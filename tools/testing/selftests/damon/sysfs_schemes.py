@@ -224,12 +224,17 @@ def commands_need_running_kdamond():
         fails(kd() + '/state', cmd, errno.EINVAL)
 
 
-def start_stat_scheme(w, nr_schemes=1, sample=5000, aggr=50000):
+def stat_schemes(w, nr_schemes=1):
+    """Configure a kdamond on w with stat schemes that match everything."""
     setup_kdamond('vaddr', [w.pid])
-    set_intervals(sample, aggr, 1000000)
+    set_intervals(5000, 50000, 1000000)
     ok(ctx() + '/schemes/nr_schemes', str(nr_schemes))
     for s in range(nr_schemes):
         match_all(s)
+
+
+def start_stat_scheme(w, nr_schemes=1):
+    stat_schemes(w, nr_schemes)
     ok(kd() + '/state', 'on')
 
 
@@ -449,10 +454,7 @@ def memcg_filter_on_a_cgroup():
 def commit_while_deactivated_by_watermarks():
     """Watermarks that keep the scheme off: commands still complete."""
     with Workload() as w:
-        setup_kdamond('vaddr', [w.pid])
-        set_intervals(5000, 50000, 1000000)
-        ok(ctx() + '/schemes/nr_schemes', '1')
-        match_all()
+        stat_schemes(w)
         wm = scheme() + '/watermarks/'
         # free memory is never above 1000 permil: always deactivated,
         # and rechecked only every 100 s
@@ -478,10 +480,7 @@ def commit_while_deactivated_by_watermarks():
 
 def pending_tried_regions_update(w):
     """Start an update that waits for a far apply pass; return its thread."""
-    setup_kdamond('vaddr', [w.pid])
-    set_intervals(5000, 50000, 1000000)
-    ok(ctx() + '/schemes/nr_schemes', '1')
-    match_all()
+    stat_schemes(w)
     ok(scheme() + '/apply_interval_us', str(600 * 1000 * 1000))
     ok(kd() + '/state', 'on')
     thread, result = write_in_thread(kd() + '/state',
