@@ -27,12 +27,13 @@ mkdir -p /tmp/out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /tmp/out
 hostname damon-guest 2>/dev/null
 
-echo "guest-init: running /tmp/out/cmd.sh"
 cd /tmp || exit 1
 if [ "$(cat /tmp/out/interactive 2>/dev/null)" = 1 ]; then
+	echo "guest-init: a root shell; exit or Ctrl-D powers off"
 	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 	rc=$?
 else
+	echo "guest-init: running /tmp/out/cmd.sh"
 	bash /tmp/out/cmd.sh </dev/null
 	rc=$?
 fi
