@@ -33,17 +33,6 @@ def ok(path, content):
     t.ok(path, content)
 
 
-def system_ram():
-    best = (0, 0)
-    with open('/proc/iomem') as f:
-        for line in f:
-            if not line.startswith(' ') and 'System RAM' in line:
-                s, e = (int(x, 16) for x in line.split()[0].split('-'))
-                if e + 1 - s > best[1] - best[0]:
-                    best = (s, e + 1)
-    return best
-
-
 def main():
     res = {}
     t.reset()
@@ -77,7 +66,7 @@ def main():
     res['nr_regions_10000_destroy_ms'] = statistics.median(destroy)
 
     t.reset()
-    start, end = system_ram()
+    start, end = t.system_ram()
     t.setup_kdamond('paddr', [0], [[(start, end)]])
     t.set_intervals(5000, 100000, 1000000)
     nr = t.ctx() + '/monitoring_attrs/nr_regions/'

@@ -206,6 +206,20 @@ def setup_kdamond(ops='vaddr', pids=(), regions=None, nr_kdamonds=1, k=0):
             ok('%s/regions/%d/end' % (target(t, k), r), str(end))
 
 
+def system_ram():
+    """The largest System RAM range, from /proc/iomem."""
+    best = (0, 0)
+    with open('/proc/iomem') as f:
+        for line in f:
+            if line.startswith(' ') or 'System RAM' not in line:
+                continue
+            start, end = (int(x, 16) for x in line.split()[0].split('-'))
+            if end + 1 - start > best[1] - best[0]:
+                best = (start, end + 1)
+    true(best[1] > best[0], 'no System RAM in /proc/iomem')
+    return best
+
+
 def set_intervals(sample, aggr, update, k=0):
     base = ctx(k) + '/monitoring_attrs/intervals/'
     ok(base + 'sample_us', str(sample))

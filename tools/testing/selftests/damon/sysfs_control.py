@@ -12,26 +12,12 @@ import time
 
 from _damon_test import (KDAMONDS, Failure, Workload, ctx, eq, fails,
                          is_kdamond, kd, main, ok, reads, set_intervals,
-                         setup_kdamond, state, target, test, true, value,
-                         wait_for, write_in_thread)
+                         setup_kdamond, state, system_ram, target, test, true,
+                         value, wait_for, write_in_thread)
 
 
 def kdamond_pid(k=0):
     return int(value(kd(k) + '/pid'))
-
-
-def system_ram():
-    """The largest System RAM range, from /proc/iomem."""
-    best = (0, 0)
-    with open('/proc/iomem') as f:
-        for line in f:
-            if line.startswith(' ') or 'System RAM' not in line:
-                continue
-            start, end = (int(x, 16) for x in line.split()[0].split('-'))
-            if end + 1 - start > best[1] - best[0]:
-                best = (start, end + 1)
-    true(best[1] > best[0], 'no System RAM in /proc/iomem')
-    return best
 
 
 def check_running(k=0):

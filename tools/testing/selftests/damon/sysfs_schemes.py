@@ -13,8 +13,8 @@ import time
 
 from _damon_test import (KDAMONDS, Workload, ctx, eq, fails,
                          is_file, kd, main, numbered, ok, read, reads,
-                         set_intervals, setup_kdamond, state, test, true,
-                         value, wait_for, write_in_thread)
+                         set_intervals, setup_kdamond, state, system_ram,
+                         test, true, value, wait_for, write_in_thread)
 
 U64_MAX = str(2 ** 64 - 1)
 U64_OVERFLOW = str(2 ** 64)
@@ -315,13 +315,7 @@ def tried_regions_matching_nothing():
 @test
 def tried_regions_many_regions():
     """Thousands of regions (paddr, raised nr_regions) in one update."""
-    start, end = 0, 0
-    with open('/proc/iomem') as f:
-        for line in f:
-            if not line.startswith(' ') and 'System RAM' in line:
-                s, e = (int(x, 16) for x in line.split()[0].split('-'))
-                if e - s > end - start:
-                    start, end = s, e + 1
+    start, end = system_ram()
     setup_kdamond('paddr', [0], [[(start, end)]])
     set_intervals(5000, 100000, 1000000)
     nr = ctx() + '/monitoring_attrs/nr_regions/'
