@@ -11,8 +11,15 @@
 flavor=${FLAVOR:-debug}
 variant=${VARIANT:-ours}
 "$DEVTOOLS/deps.sh"
+
+# The harness first: a summarizer that can pass a broken run makes every
+# figure below worthless.  Its tests take seconds and need no guest.
+tree=$("$DEVTOOLS/tree.sh" "$variant")
+harness_rc=0
+log "testing the summarizer"
+KERNEL_TREE=$tree python3 -m unittest -q "$DEVTOOLS/test_summarize.py" ||
+	harness_rc=$?
 build=$("$DEVTOOLS/build.sh" "$variant" "$flavor")
-tree=$(tree_dir "$variant")
 
 ksft=$build/kselftest
 log "building the kselftests"
@@ -25,8 +32,11 @@ rm -rf "$out"
 mkdir -p "$out"
 ksft_args=""
 for t in "$@"; do ksft_args+=" -t damon:$t"; done
-printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\n' "$ksft" "$ksft_args" > "$out/env"
-[ "$flavor" = debug ] && echo DAMON_TEST_KASAN=1 >> "$out/env"
+vm_timeout=${VM_TIMEOUT:-3000}
+# the guest stops the kselftests in time to write its logs
+printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\nGUEST_DEADLINE=%d\n' "$ksft" \
+	"$ksft_args" $((vm_timeout - 300)) > "$out/env"
+[ "$flavor" = debug ] && printf 'DAMON_TEST_KASAN=1\nDAMON_TEST_KMEMLEAK=1\n' >> "$out/env"
 # damo, the users' tool, is not ours and never in the repo: a check of it
 # runs only where a checkout of it was left (DAMO, or the cache).
 damo=${DAMO:-$CACHE/damo/damo}
@@ -35,7 +45,7 @@ damo=${DAMO:-$CACHE/damo/damo}
 log "booting $variant/$flavor ($("$DEVTOOLS/accel.sh")); console: $out/console.log"
 start=$(date +%s)
 set +e
-"$DEVTOOLS/vm.sh" -t "${VM_TIMEOUT:-3000}" "$build" "$out" \
+"$DEVTOOLS/vm.sh" -t "$vm_timeout" "$build" "$out" \
 	"$DEVTOOLS/guest-check.sh"
 vmrc=$?
 set -e
@@ -48,5 +58,8 @@ if [ "$variant" = ours ] && [ $# -eq 0 ]; then
 	"$DEVTOOLS/series.sh" --check > "$out/series.log" 2>&1 || series_rc=$?
 fi
 
-python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" --vm-rc "$vmrc" \
-	--series-rc "$series_rc"
+series_args=()
+[ "$variant" = ours ] && [ $# -eq 0 ] && series_args=(--series-rc "$series_rc")
+python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" \
+	--variant "$variant" --flavor "$flavor" --vm-rc "$vmrc" \
+	--harness-rc "$harness_rc" "${series_args[@]}" "$@"

@@ -9,6 +9,7 @@ single write() call, so each error is the errno the kernel returned.
 
 import errno
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -173,18 +174,24 @@ def state(k=0):
 
 
 def reset():
-    """Turn every kdamond off and remove them all."""
-    try:
-        nr = int(value(KDAMONDS + '/nr_kdamonds'))
-    except OSError:
-        return
+    """Turn every kdamond off and remove them all, or fail.
+
+    A test that leaves a kdamond that cannot be turned off, or a tree that
+    cannot be removed, fails: it is not cleaned up behind its back.
+    """
+    nr = int(value(KDAMONDS + '/nr_kdamonds'))
     for k in range(nr):
         if state(k) == 'on':
-            write(kd(k) + '/state', 'off')
-    for _ in range(100):
-        if write(KDAMONDS + '/nr_kdamonds', '0') != errno.EBUSY:
-            break
-        time.sleep(0.05)
+            err = write(kd(k) + '/state', 'off')
+            # EPERM: it stopped on its own meanwhile
+            if err not in (0, errno.EPERM):
+                raise Failure('reset: off of kdamond %d: %s' %
+                              (k, errname(err)))
+        true(state(k) == 'off', 'reset: kdamond %d still on' % k)
+    err = write(KDAMONDS + '/nr_kdamonds', '0')
+    if err:
+        raise Failure('reset: nr_kdamonds 0: %s' % errname(err))
+    reads(KDAMONDS + '/nr_kdamonds', '0')
 
 
 def setup_kdamond(ops='vaddr', pids=(), regions=None, nr_kdamonds=1, k=0):
@@ -237,13 +244,23 @@ def is_kdamond(pid):
 
 
 class Workload:
-    """A child process that keeps touching some memory."""
+    """A child process that keeps touching some memory.
 
-    def __init__(self, mib=4, args=()):
+    cgroup: a cgroup2 directory to start it in, so that its memory is
+    charged there from its first page.
+    """
+
+    def __init__(self, mib=4, args=(), cgroup=None):
         prog = os.environ.get('DAMON_WORKLOAD',
                               os.path.join(HERE, 'damon_workload'))
+
+        def enter_cgroup():
+            with open(cgroup + '/cgroup.procs', 'w') as f:
+                f.write(str(os.getpid()))
         self.proc = subprocess.Popen([prog, str(mib)] + list(args),
-                                     stdout=subprocess.PIPE)
+                                     stdout=subprocess.PIPE,
+                                     preexec_fn=enter_cgroup if cgroup
+                                     else None)
         # the workload says "ready" once its memory is mapped
         line = self.proc.stdout.readline().decode()
         if not line.startswith('ready'):
@@ -265,30 +282,214 @@ class Workload:
         self.stop()
 
 
+def task_stack(tid):
+    """The kernel stack of a task (a thread id or pid), or '' if gone."""
+    try:
+        return read('/proc/%d/stack' % tid)
+    except OSError:
+        return ''
+
+
+def task_state(tid):
+    """The state letter of a task (R, S, D, I...), or '' if gone."""
+    try:
+        return read('/proc/%d/stat' % tid).rsplit(')', 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ''
+
+
+def in_command_wait(tid):
+    """Whether task tid sleeps in a state command's wait for its kdamond.
+
+    /proc/<tid>/stack leaves out the scheduler's functions, waits among
+    them: the top frame is the sleeper's caller, the "state" file's handler
+    or a function of ours that it calls.
+    """
+    if task_state(tid) not in ('S', 'D'):
+        return False
+    stack = task_stack(tid).splitlines()
+    return bool(stack) and ('state_store' in stack[0] or
+                            'damon_sysfs' in stack[0])
+
+
+def wait_until_pending(thread, result, what='the command'):
+    """Wait until the writer thread sleeps in its command's wait.
+
+    Fails if the command returned instead: the caller needs it pending.
+    """
+    try:
+        wait_for(lambda: not thread.is_alive() or
+                 in_command_wait(thread.native_id),
+                 what + ' to wait for the kdamond')
+    except Failure:
+        raise Failure('%s is not waiting for the kdamond; its stack:\n%s' %
+                      (what, task_stack(thread.native_id)))
+    true(thread.is_alive(), '%s returned at once: %s' %
+         (what, errname(result.get('err'))))
+
+
+TRACING = '/sys/kernel/tracing'
+
+
+class TraceInstance:
+    """A tracefs instance of ours with the given events, clock "mono"."""
+
+    def __init__(self, events, name='damon_test'):
+        self.dir = '%s/instances/%s_%d' % (TRACING, name, os.getpid())
+        if os.path.isdir(self.dir):
+            os.rmdir(self.dir)
+        os.mkdir(self.dir)
+        self.events = events
+        # one clock for every CPU: the kdamond moves between them
+        ok(self.dir + '/trace_clock', 'mono')
+        ok(self.dir + '/buffer_size_kb', '4096')
+        for event in events:
+            ok('%s/events/%s/enable' % (self.dir, event), '1')
+
+    def clear(self):
+        with open(self.dir + '/trace', 'w'):
+            pass
+
+    def lines(self):
+        with open(self.dir + '/trace') as f:
+            return f.readlines()
+
+    def close(self):
+        for event in self.events:
+            write('%s/events/%s/enable' % (self.dir, event), '0')
+        os.rmdir(self.dir)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+
+LONG_TIMER = re.compile(r'^\s*\S+-(\d+)\s.*timer_start: .*'
+                        r'function=process_timeout .*\[timeout=(\d+)\]')
+
+
+class KdamondSleeps(TraceInstance):
+    """The timers kdamonds arm for long sleeps: their watermarks sleeps.
+
+    A kdamond sleeps with schedule_timeout() for a watermarks interval
+    above 20 ms, arming a process_timeout timer; sampling sleeps of 20 ms
+    or less, as in the tests that use this, use hrtimers instead.
+    """
+
+    def __init__(self):
+        super().__init__(['timer/timer_start'], 'damon_timers')
+
+    def parked(self, pid, min_jiffies=1000):
+        """Whether kdamond pid has armed a timer of min_jiffies or more
+        (10 s or more at HZ 100 and up)."""
+        for line in self.lines():
+            m = LONG_TIMER.match(line)
+            if m and int(m.group(1)) == pid and \
+                    int(m.group(2)) >= min_jiffies:
+                return True
+        return False
+
+    def wait_parked(self, pid):
+        wait_for(lambda: self.parked(pid),
+                 'kdamond %d to sleep for its watermarks' % pid)
+
+
+class Window:
+    """One aggregation window of one kdamond, from damon_aggregated."""
+
+    def __init__(self, pid, ts):
+        self.pid = pid
+        self.ts = ts            # seconds, trace clock "mono"
+        self.regions = []       # (target_id, nr_regions, start, end,
+                                #  nr_accesses, age)
+
+    def targets(self):
+        return sorted({r[0] for r in self.regions})
+
+
+AGGREGATED = re.compile(
+    r'^\s*\S+-(\d+)\s.*?\s(\d+\.\d+): damon_aggregated: target_id=(\d+) '
+    r'nr_regions=(\d+) (\d+)-(\d+): (\d+) (\d+)$')
+
+
+class Aggregations(TraceInstance):
+    """DAMON's damon_aggregated tracepoint, in a tracefs instance of ours.
+
+    What the kdamond really aggregated, and when: windows of the running
+    context, not the files a test wrote.
+    """
+
+    def __init__(self):
+        super().__init__(['damon/damon_aggregated'])
+
+    def windows(self, pid=None):
+        """The complete windows in the buffer, oldest first.
+
+        A window's regions come out in one burst, targets in order and
+        each target's regions by address: a (target, start) that does not
+        grow starts the next window.
+        """
+        wins = {}
+        for line in self.lines():
+            m = AGGREGATED.match(line)
+            if not m:
+                continue
+            kpid = int(m.group(1))
+            region = tuple(int(x) for x in m.groups()[2:])
+            cur = wins.setdefault(kpid, [])
+            if not cur or (region[0], region[2]) <= (
+                    cur[-1].regions[-1][0], cur[-1].regions[-1][2]):
+                cur.append(Window(kpid, float(m.group(2))))
+            cur[-1].regions.append(region)
+        if pid is not None:
+            return wins.get(pid, [])
+        return [w for ws in wins.values() for w in ws]
+
+    def wait_windows(self, pid, n, what='aggregation windows'):
+        """Wait until the buffer holds n windows of kdamond pid."""
+        wait_for(lambda: len(self.windows(pid)) >= n,
+                 '%d %s' % (n, what), timeout=300, interval=0.2)
+        return self.windows(pid)
+
+
+def gaps_us(windows):
+    """The lengths of the windows between consecutive ones, in us."""
+    return [round((b.ts - a.ts) * 1e6) for a, b in zip(windows,
+                                                         windows[1:])]
+
+
 def main():
     """Run the registered tests; print KTAP; exit as kselftest expects."""
     if os.geteuid() != 0:
         print('1..0 # SKIP needs root')
         sys.exit(KSFT_SKIP)
+    # these test a kernel built with the interface: its absence is a bug
     if not os.path.isdir(KDAMONDS):
-        print('1..0 # SKIP no DAMON sysfs interface')
-        sys.exit(KSFT_SKIP)
+        print('Bail out! no DAMON sysfs interface at ' + ADMIN)
+        sys.exit(1)
     only = sys.argv[1:]
     tests = [t for t in _tests if not only or t.__name__ in only]
     print('TAP version 13')
     print('1..%d' % len(tests))
     failed = 0
     for i, fn in enumerate(tests, 1):
-        reset()
         try:
+            reset()
             fn()
+            reset()
             print('ok %d %s' % (i, fn.__name__))
         except Exception:
             failed += 1
             for line in traceback.format_exc().splitlines():
                 print('# ' + line)
             print('not ok %d %s' % (i, fn.__name__))
+            # leave a clean tree for the next test if at all possible
+            try:
+                reset()
+            except Exception:
+                pass
         sys.stdout.flush()
-        reset()
     print('# %d passed, %d failed' % (len(tests) - failed, failed))
     sys.exit(1 if failed else 0)

@@ -12,7 +12,12 @@
  * are caught by the kernel log check of the test runner.
  *
  * Usage: damon_stress SECONDS PID
+ *        damon_stress regions DIR N BASE STEP
+ *
+ * The second form fills regions DIR/0 .. DIR/N-1 with [BASE + i * STEP,
+ * BASE + i * STEP + STEP / 2): many writes, for tests of large trees.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -30,6 +35,15 @@
 static time_t deadline;
 static int target_pid;
 static atomic_long nr_ops, nr_unexpected;
+/* per errno (0: success), to report what the calls really did */
+#define MAX_ERRNO 134
+static atomic_long nr_by_errno[MAX_ERRNO];
+
+/* What each kind of call is: those that never succeed test nothing. */
+enum kind { RESIZE, COMMAND, VALUE, READ, NR_KINDS };
+static const char * const kind_names[] = { "resize", "command", "value",
+					   "read" };
+static atomic_long nr_succeeded[NR_KINDS];
 
 static int sysfs_write(const char *path, const char *val)
 {
@@ -59,12 +73,15 @@ static int sysfs_read(const char *path)
 }
 
 /* Count one call; report an errno that the race does not explain. */
-static void check(const char *what, const char *path, int err,
-		  const int *allowed)
+static void check(enum kind kind, const char *what, const char *path,
+		  int err, const int *allowed)
 {
 	atomic_fetch_add(&nr_ops, 1);
-	if (!err)
+	atomic_fetch_add(&nr_by_errno[err < MAX_ERRNO ? err : 0], 1);
+	if (!err) {
+		atomic_fetch_add(&nr_succeeded[kind], 1);
 		return;
+	}
 	for (; *allowed; allowed++) {
 		if (err == *allowed)
 			return;
@@ -77,14 +94,15 @@ static const int gone[] = { ENOENT, ENODEV, EBUSY, 0 };
 static const int cmd_errs[] = { ENOENT, ENODEV, EBUSY, EINVAL, EPERM,
 				ECANCELED, 0 };
 
-static void w(const char *path, const char *val, const int *allowed)
+static void w(enum kind kind, const char *path, const char *val,
+	      const int *allowed)
 {
-	check("write", path, sysfs_write(path, val), allowed);
+	check(kind, "write", path, sysfs_write(path, val), allowed);
 }
 
 static void r(const char *path)
 {
-	check("read", path, sysfs_read(path), gone);
+	check(READ, "read", path, sysfs_read(path), gone);
 }
 
 static int running(void)
@@ -99,11 +117,11 @@ static void *resizer(void *arg)
 
 	while (running()) {
 		snprintf(nr, sizeof(nr), "%u", i++ % 4);
-		w(ADMIN "/nr_kdamonds", i % 8 ? "1" : "2", gone);
-		w(ADMIN "/0/contexts/nr_contexts", "1", gone);
-		w(CTX "/targets/nr_targets", nr, gone);
-		w(CTX "/targets/0/regions/nr_regions", nr, gone);
-		w(CTX "/schemes/nr_schemes", nr, gone);
+		w(RESIZE, ADMIN "/nr_kdamonds", i % 8 ? "1" : "2", gone);
+		w(RESIZE, ADMIN "/0/contexts/nr_contexts", "1", gone);
+		w(RESIZE, CTX "/targets/nr_targets", nr, gone);
+		w(RESIZE, CTX "/targets/0/regions/nr_regions", nr, gone);
+		w(RESIZE, CTX "/schemes/nr_schemes", nr, gone);
 	}
 	return NULL;
 }
@@ -117,9 +135,10 @@ static void *commander(void *arg)
 
 	snprintf(pid, sizeof(pid), "%d", target_pid);
 	while (running()) {
-		w(CTX "/targets/0/pid_target", pid, gone);
-		w(CTX "/monitoring_attrs/intervals/aggr_us", "10000", gone);
-		w(ADMIN "/0/state", cmds[i++ % 6], cmd_errs);
+		w(VALUE, CTX "/targets/0/pid_target", pid, gone);
+		w(VALUE, CTX "/monitoring_attrs/intervals/aggr_us", "10000",
+		  gone);
+		w(COMMAND, ADMIN "/0/state", cmds[i++ % 6], cmd_errs);
 	}
 	return NULL;
 }
@@ -144,15 +163,16 @@ static void *holder(void *arg)
 		for (i = 0; i < 6; i++) {
 			if (fds[i] < 0)
 				continue;
-			if (pread(fds[i], buf, sizeof(buf), 0) < 0)
-				check("pread", paths[i], errno, gone);
+			check(READ, "pread", paths[i],
+			      pread(fds[i], buf, sizeof(buf), 0) < 0 ? errno : 0,
+			      gone);
 			if (i == 1 || i == 0) {
 				close(fds[i]);
 				continue;
 			}
-			if (pwrite(fds[i], i == 2 ? "vaddr" : "10",
-				   i == 2 ? 5 : 2, 0) < 0)
-				check("pwrite", paths[i], errno, gone);
+			check(VALUE, "pwrite", paths[i],
+			      pwrite(fds[i], i == 2 ? "vaddr" : "10",
+				     i == 2 ? 5 : 2, 0) < 0 ? errno : 0, gone);
 			close(fds[i]);
 		}
 		r(ADMIN "/0/state");
@@ -160,12 +180,43 @@ static void *holder(void *arg)
 	return NULL;
 }
 
+static int fill_regions(const char *dir, long nr, unsigned long base,
+			unsigned long step)
+{
+	char path[512], val[32];
+	long i;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		unsigned long start = base + i * step;
+
+		snprintf(path, sizeof(path), "%s/%ld/start", dir, i);
+		snprintf(val, sizeof(val), "%lu", start);
+		err = sysfs_write(path, val);
+		if (!err) {
+			snprintf(path, sizeof(path), "%s/%ld/end", dir, i);
+			snprintf(val, sizeof(val), "%lu", start + step / 2);
+			err = sysfs_write(path, val);
+		}
+		if (err) {
+			fprintf(stderr, "# %s: %s\n", path, strerror(err));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	void *(*fns[])(void *) = { resizer, commander, holder, holder };
 	pthread_t threads[4];
+	int nr_failed_kinds = 0;
 	int i;
 
+	if (argc == 6 && !strcmp(argv[1], "regions"))
+		return fill_regions(argv[2], atol(argv[3]),
+				    strtoul(argv[4], NULL, 0),
+				    strtoul(argv[5], NULL, 0));
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s SECONDS PID\n", argv[0]);
 		return 1;
@@ -182,11 +233,26 @@ int main(int argc, char *argv[])
 	/* the tree still works */
 	for (i = 0; i < 100 && sysfs_write(ADMIN "/0/state", "off") == EBUSY; i++)
 		usleep(10000);
-	check("final", "nr_kdamonds", sysfs_write(ADMIN "/nr_kdamonds", "0"),
-	      (const int[]){ 0 });
-	check("final", "nr_kdamonds", sysfs_write(ADMIN "/nr_kdamonds", "1"),
-	      (const int[]){ 0 });
+	check(RESIZE, "final", "nr_kdamonds",
+	      sysfs_write(ADMIN "/nr_kdamonds", "0"), (const int[]){ 0 });
+	check(RESIZE, "final", "nr_kdamonds",
+	      sysfs_write(ADMIN "/nr_kdamonds", "1"), (const int[]){ 0 });
 	printf("# %ld operations, %ld unexpected errors\n",
 	       atomic_load(&nr_ops), atomic_load(&nr_unexpected));
-	return atomic_load(&nr_unexpected) ? 1 : 0;
+	printf("# results:");
+	for (i = 0; i < MAX_ERRNO; i++) {
+		if (atomic_load(&nr_by_errno[i]))
+			printf(" %s %ld", i ? strerrorname_np(i) : "success",
+			       atomic_load(&nr_by_errno[i]));
+	}
+	printf("\n# succeeded:");
+	for (i = 0; i < NR_KINDS; i++) {
+		printf(" %s %ld", kind_names[i], atomic_load(&nr_succeeded[i]));
+		if (!atomic_load(&nr_succeeded[i]))
+			nr_failed_kinds++;
+	}
+	printf("\n");
+	if (nr_failed_kinds)
+		fprintf(stderr, "# a kind of call never succeeded\n");
+	return atomic_load(&nr_unexpected) || nr_failed_kinds ? 1 : 0;
 }

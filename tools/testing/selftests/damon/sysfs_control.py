@@ -8,12 +8,12 @@ generously and only behaviour is checked.
 
 import errno
 import os
-import time
 
-from _damon_test import (KDAMONDS, Failure, Workload, ctx, eq, fails,
-                         is_kdamond, kd, main, ok, reads, set_intervals,
-                         setup_kdamond, state, system_ram, target, test, true,
-                         value, wait_for, write_in_thread)
+from _damon_test import (KDAMONDS, Aggregations, Failure, Workload, ctx,
+                         eq, fails, gaps_us, is_kdamond, kd, main, ok, reads,
+                         set_intervals, setup_kdamond, state, system_ram,
+                         target, test, true, value, wait_for,
+                         wait_until_pending, write, write_in_thread)
 
 
 def kdamond_pid(k=0):
@@ -135,24 +135,62 @@ def commit_needs_running_kdamond():
         fails(kd() + '/state', 'commit', errno.EINVAL)
 
 
+def check_windows(trace, pid, sample, aggr, nr_targets=1, span_us=2500000):
+    """The running context's windows, as DAMON's tracepoint shows them.
+
+    Watches windows for span_us, longer than the tests' ops update
+    interval (1 s), since a target added by a commit gets its regions only
+    at the next update; then checks that no window is shorter than aggr,
+    no region has more accesses than the window has samples, every window
+    shows only targets below nr_targets, and the last shows them all.
+    """
+    trace.clear()
+    wait_for(lambda: len(trace.windows(pid)) >= 4 and
+             trace.windows(pid)[-1].ts - trace.windows(pid)[0].ts >=
+             span_us / 1e6, 'windows over %d us' % span_us, timeout=300,
+             interval=0.2)
+    wins = trace.windows(pid)
+    gaps = gaps_us(wins)
+    true(min(gaps) >= aggr * 0.995, 'windows %s us, configured %d us' %
+         (gaps, aggr))
+    most = max(r[4] for w in wins for r in w.regions)
+    true(most <= aggr // sample, 'nr_accesses %d in windows of %d samples' %
+         (most, aggr // sample))
+    for w in wins:
+        true(set(w.targets()) <= set(range(nr_targets)),
+             'targets %s in a window, expected %d' % (w.targets(),
+                                                      nr_targets))
+    eq(wins[-1].targets(), list(range(nr_targets)), 'targets in a window')
+    return wins
+
+
 @test
 def commit_intervals_keeps_kdamond():
-    with Workload() as w:
+    """A commit changes the intervals of the running kdamond, not its pid.
+
+    Each step lengthens the windows or shrinks the samples per window, so
+    a commit that was not applied breaks a bound that the old intervals
+    keep."""
+    with Workload() as w, Aggregations() as trace:
         setup_kdamond('vaddr', [w.pid])
         set_intervals(5000, 50000, 1000000)
         ok(kd() + '/state', 'on')
         pid = check_running()
-        for sample, aggr in ((2000, 20000), (10000, 200000), (5000, 50000)):
+        check_windows(trace, pid, 5000, 50000)
+        for sample, aggr in ((10000, 400000), (20000, 40000),
+                             (2000, 500000)):
             set_intervals(sample, aggr, 1000000)
             ok(kd() + '/state', 'commit')
             eq(check_running(), pid, 'kdamond pid after commit')
+            check_windows(trace, pid, sample, aggr)
         ok(kd() + '/state', 'off')
 
 
 @test
 def commit_changes_targets():
     """After a commit to another process, the first one may exit."""
-    with Workload() as first, Workload() as second:
+    with Workload() as first, Workload() as second, \
+            Aggregations() as trace:
         setup_kdamond('vaddr', [first.pid])
         set_intervals(5000, 50000, 1000000)
         ok(kd() + '/state', 'on')
@@ -160,17 +198,20 @@ def commit_changes_targets():
         ok(target() + '/pid_target', str(second.pid))
         ok(kd() + '/state', 'commit')
         first.stop()
-        # give the kdamond many aggregations to notice a dead target
-        time.sleep(2)
+        # windows that begin after the exit: the kdamond has seen it
+        trace.clear()
+        trace.wait_windows(pid, 3)
         eq(check_running(), pid, 'kdamond after its old target exited')
         # two targets, then back to one
         ok(ctx() + '/targets/nr_targets', '2')
         ok(target(0) + '/pid_target', str(second.pid))
         ok(target(1) + '/pid_target', str(os.getpid()))
         ok(kd() + '/state', 'commit')
+        check_windows(trace, pid, 5000, 50000, nr_targets=2)
         ok(ctx() + '/targets/nr_targets', '1')
         ok(target(0) + '/pid_target', str(second.pid))
         ok(kd() + '/state', 'commit')
+        check_windows(trace, pid, 5000, 50000, nr_targets=1)
         eq(check_running(), pid, 'kdamond after target changes')
         second.stop()
         wait_for(lambda: state() == 'off', 'the kdamond to stop')
@@ -179,8 +220,11 @@ def commit_changes_targets():
 
 @test
 def bad_commit_keeps_running():
-    """A bad commit returns its errno; the kdamond runs on, unchanged."""
-    with Workload() as w:
+    """A bad commit returns its errno; the kdamond runs on, unchanged.
+
+    Each bad tree also carries valid changes (a second target, windows
+    eight times longer): the running context must show none of them."""
+    with Workload() as w, Aggregations() as trace:
         setup_kdamond('vaddr', [w.pid])
         set_intervals(5000, 50000, 1000000)
         ok(kd() + '/state', 'on')
@@ -189,24 +233,35 @@ def bad_commit_keeps_running():
         bad = [
             (nr + 'min', '2', '10'),
             (nr + 'max', '5', '1000'),
-            (ctx() + '/monitoring_attrs/intervals/sample_us', '60000',
+            (ctx() + '/monitoring_attrs/intervals/sample_us', '600000',
              '5000'),
-            (target() + '/pid_target', str(2 ** 31 - 1), str(w.pid)),
-            (target() + '/pid_target', '-1', str(w.pid)),
+            (target(1) + '/pid_target', str(2 ** 31 - 1), str(os.getpid())),
+            (target(1) + '/pid_target', '-1', str(os.getpid())),
         ]
         for path, value_, good in bad:
+            ok(ctx() + '/targets/nr_targets', '2')
+            ok(target(0) + '/pid_target', str(w.pid))
+            ok(target(1) + '/pid_target', str(os.getpid()))
+            ok(ctx() + '/monitoring_attrs/intervals/aggr_us', '400000')
             ok(path, value_)
             fails(kd() + '/state', 'commit', errno.EINVAL)
             eq(check_running(), pid, 'kdamond after bad commit')
+            wins = check_windows(trace, pid, 5000, 50000, nr_targets=1)
+            # 400 ms windows would show as gaps of at least 400 ms
+            true(min(gaps_us(wins)) < 400000,
+                 'windows of the bad commit: %s' % gaps_us(wins))
             ok(path, good)
         ok(ctx() + '/operations', 'paddr')
-        ok(ctx() + '/targets/nr_targets', '2')
         fails(kd() + '/state', 'commit', errno.EINVAL)
         eq(check_running(), pid, 'kdamond after bad commit')
+        check_windows(trace, pid, 5000, 50000, nr_targets=1)
         ok(ctx() + '/operations', 'vaddr')
+        # the same tree, made valid, commits: the test can tell
+        ok(ctx() + '/monitoring_attrs/intervals/aggr_us', '50000')
+        ok(kd() + '/state', 'commit')
+        check_windows(trace, pid, 5000, 50000, nr_targets=2)
         ok(ctx() + '/targets/nr_targets', '1')
         ok(target() + '/pid_target', str(w.pid))
-        # a good commit still works
         ok(kd() + '/state', 'commit')
         # the old target still counts: its exit stops the kdamond
         w.stop()
@@ -251,14 +306,17 @@ def two_kdamonds():
         true(p0 != p1, 'two kdamonds, one pid')
         fails(KDAMONDS + '/nr_kdamonds', '1', errno.EBUSY)
         fails(KDAMONDS + '/nr_kdamonds', '2', errno.EBUSY)
+        # a commit to one leaves the other running alone
+        set_intervals(2000, 40000, 1000000, k=1)
+        ok(kd(1) + '/state', 'commit')
+        eq(check_running(1), p1, 'second kdamond after commit')
+        eq(check_running(0), p0, 'first kdamond after a commit to the '
+           'second')
+        # and off of one, too
         ok(kd(0) + '/state', 'off')
         check_stopped(0)
         eq(check_running(1), p1, 'second kdamond')
         fails(KDAMONDS + '/nr_kdamonds', '0', errno.EBUSY)
-        # a commit to one leaves the other alone
-        set_intervals(2000, 40000, 1000000, k=1)
-        ok(kd(1) + '/state', 'commit')
-        eq(check_running(1), p1, 'second kdamond after commit')
         b.stop()
         wait_for(lambda: state(1) == 'off', 'the second kdamond to stop')
         ok(KDAMONDS + '/nr_kdamonds', '0')
@@ -281,9 +339,8 @@ def tree_resizes_while_running():
         ok(kd() + '/state', 'off')
 
 
-# A commit waits for the end of the current aggregation window, which the
-# kdamond brings forward to its next sampling: sampling every 10 s keeps a
-# commit pending for about that long.
+# A commit waits for the natural end of the current aggregation window:
+# windows of 20 s (two samplings of 10 s) keep it pending for seconds.
 SLOW_SAMPLE_US = 10 * 1000 * 1000
 
 
@@ -296,8 +353,7 @@ def off_during_pending_commit():
         ok(kd() + '/state', 'on')
         check_running()
         thread, result = write_in_thread(kd() + '/state', 'commit')
-        time.sleep(1)
-        true(thread.is_alive(), 'commit returned before an aggregation')
+        wait_until_pending(thread, result, 'commit')
         # the writer waits without the lock: reads and off go through
         reads(kd() + '/state', 'on')
         fails(KDAMONDS + '/nr_kdamonds', '0', errno.EBUSY)
@@ -316,8 +372,7 @@ def target_exit_during_pending_commit():
         set_intervals(SLOW_SAMPLE_US, 2 * SLOW_SAMPLE_US, 4 * SLOW_SAMPLE_US)
         ok(kd() + '/state', 'on')
         thread, result = write_in_thread(kd() + '/state', 'commit')
-        time.sleep(1)
-        true(thread.is_alive(), 'commit returned before an aggregation')
+        wait_until_pending(thread, result, 'commit')
         w.stop()
         thread.join(120)
         true(not thread.is_alive(), 'commit still waiting after exit')
@@ -325,39 +380,79 @@ def target_exit_during_pending_commit():
         wait_for(lambda: state() == 'off', 'the kdamond to stop')
 
 
-def slab_kib():
-    with open('/proc/meminfo') as f:
+def slab_objects():
+    """Objects in use per slab cache, with nothing held back.
+
+    Shrinking a cache returns its per-CPU slabs and drains its KASAN
+    quarantine, so that /proc/slabinfo counts live objects only.
+    """
+    for cache in os.listdir('/sys/kernel/slab'):
+        write('/sys/kernel/slab/%s/shrink' % cache, '1')
+    counts = {}
+    with open('/proc/slabinfo') as f:
         for line in f:
-            if line.startswith('Slab:'):
-                return int(line.split()[1])
-    raise Failure('no Slab in /proc/meminfo')
+            fields = line.split()
+            if len(fields) > 2 and fields[1].isdigit():
+                counts[fields[0]] = int(fields[1])
+    return counts
+
+
+def grown(before, after):
+    return {c: after[c] - before.get(c, 0) for c in after
+            if after[c] - before.get(c, 0) > 0}
+
+
+def no_growth(before, limit, what):
+    """Wait until no cache holds limit or more objects above before.
+
+    Objects freed by RCU, or by a kthread or pid release that runs after
+    the exit, go a little later: wait for them, with a bound.
+    """
+    growth = {}
+
+    def settled():
+        growth.update(grown(before, slab_objects()))
+        over = {c: n for c, n in growth.items() if n >= limit}
+        growth.clear()
+        growth.update(over)
+        return not over
+    try:
+        wait_for(settled, what, timeout=60, interval=1)
+    except Failure:
+        raise Failure('%s: caches grew by %s objects' % (what, growth))
 
 
 @test
 def on_off_cycles_do_not_leak():
-    # KASAN keeps freed objects in its quarantine (up to 1/32 of memory),
-    # which shows as slab growth: there only gross leaks are visible here
-    # and kmemleak, run after the tests, is the real check.
-    allowed_kib = 32 * 1024 if os.environ.get('DAMON_TEST_KASAN') else 2048
+    """200 on/off cycles leave no object behind, nor any kdamond thread.
+
+    A cycle makes a kthread (task_struct, pid), a context, its targets and
+    regions, and takes a reference on the target's pid: a leak of any of
+    them grows a cache by at least one object per cycle, 200 in all.  The
+    target's pid reference is released only when the process exits; a
+    leak of it keeps the pid, which the last check sees.
+    """
+    cycles = 200
+    pids_before = slab_objects().get('pid', 0)
     with Workload() as w:
         setup_kdamond('vaddr', [w.pid])
         set_intervals(1000, 10000, 100000)
 
-        def cycles(n):
+        def run(n):
             for _ in range(n):
                 ok(kd() + '/state', 'on')
                 ok(kd() + '/state', 'off')
-        cycles(20)
-        before = slab_kib()
-        cycles(200)
-        after = slab_kib()
-        print('# slab: %d kB before, %d kB after 200 on/off' %
-              (before, after))
-        true(after - before < allowed_kib,
-             'slab grew by %d kB over 200 cycles' % (after - before))
+        run(20)
+        before = slab_objects()
+        run(cycles)
+        no_growth(before, cycles // 2, '%d on/off cycles' % cycles)
         threads = [p for p in os.listdir('/proc') if p.isdigit() and
                    is_kdamond(int(p))]
         eq(threads, [], 'kdamond threads left')
+    # the workload has exited and been reaped: its pid is free
+    wait_for(lambda: slab_objects().get('pid', 0) <= pids_before,
+             'the pids to return to %d' % pids_before, timeout=60,
+             interval=1)
 
 
 if __name__ == '__main__':

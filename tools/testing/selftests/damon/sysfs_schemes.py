@@ -11,10 +11,11 @@ import errno
 import os
 import time
 
-from _damon_test import (KDAMONDS, Workload, ctx, eq, fails,
+from _damon_test import (KDAMONDS, KdamondSleeps, Workload, ctx, eq, fails,
                          is_file, kd, main, numbered, ok, read, reads,
                          set_intervals, setup_kdamond, state, system_ram,
-                         test, true, value, wait_for, write_in_thread)
+                         test, true, value, wait_for,
+                         wait_until_pending, write_in_thread)
 
 U64_MAX = str(2 ** 64 - 1)
 U64_OVERFLOW = str(2 ** 64)
@@ -285,13 +286,20 @@ def tried_regions_and_total_bytes():
                 true(start < end, 'empty region')
             is_file(scheme(s) + '/tried_regions/0/start', 0o400)
             is_file(scheme(s) + '/tried_regions/0/nr_accesses', 0o400)
-        ok(kd() + '/state', 'update_schemes_tried_bytes')
-        true(int(value(scheme() + '/tried_regions/total_bytes')) > 0,
-             'tried bytes')
         ok(kd() + '/state', 'clear_schemes_tried_regions')
         for s in range(2):
             eq(numbered(scheme(s) + '/tried_regions'), [], 'after clear')
             reads(scheme(s) + '/tried_regions/total_bytes', '0')
+        # tried bytes: total_bytes from 0 to the bytes of a pass, and no
+        # region directory (those of an earlier update go)
+        ok(kd() + '/state', 'update_schemes_tried_regions')
+        true(numbered(scheme() + '/tried_regions') != [], 'tried regions')
+        ok(kd() + '/state', 'update_schemes_tried_bytes')
+        for s in range(2):
+            true(int(value(scheme(s) + '/tried_regions/total_bytes')) > 0,
+                 'tried bytes of scheme %d' % s)
+            eq(numbered(scheme(s) + '/tried_regions'), [],
+               'region directories after tried bytes')
         ok(kd() + '/state', 'off')
 
 
@@ -417,29 +425,66 @@ def bad_filters_refused_kdamond_untouched():
         reads(kd() + '/state', 'off')
 
 
+CGROOT = '/sys/fs/cgroup'
+
+
+def lru_prio_schemes(memcg):
+    """paddr lru_prio schemes over all memory, matching every region:
+    0 skips what is not in memcg, 1 skips what is, 2 has no filter."""
+    start, end = system_ram()
+    setup_kdamond('paddr', [0], [[(start, end)]])
+    set_intervals(5000, 100000, 1000000)
+    ok(ctx() + '/schemes/nr_schemes', '3')
+    for s, matching in ((0, 'N'), (1, 'Y'), (2, None)):
+        match_all(s)
+        ok(scheme(s) + '/action', 'lru_prio')
+        if matching is None:
+            continue
+        f = scheme(s) + '/filters/'
+        ok(f + 'nr_filters', '1')
+        ok(f + '0/type', 'memcg')
+        ok(f + '0/memcg_path', memcg + '\n')
+        ok(f + '0/matching', matching)
+
+
 @test
 def memcg_filter_on_a_cgroup():
-    cgroot = '/sys/fs/cgroup'
-    if not os.path.exists(cgroot + '/cgroup.controllers'):
-        print('# SKIP no cgroup2')
-        return
-    cg = cgroot + '/damon_selftest'
+    """A memcg filter selects exactly the memory charged to its cgroup.
+
+    A workload runs in a cgroup of its own from its first page; the
+    schemes act on all memory: the one keeping only the cgroup's memory
+    applies to some but less than the unfiltered one, and so does the one
+    keeping all but the cgroup's.
+    """
+    # cgroup2 is in the test kernel's configuration and mounted by the
+    # guest: without it, this is a failure, not a skip
+    true(os.path.exists(CGROOT + '/cgroup.controllers'), 'no cgroup2')
+    cg = CGROOT + '/damon_selftest'
     # children get memory cgroups only with the controller enabled
-    with open(cgroot + '/cgroup.subtree_control', 'w') as f:
+    with open(CGROOT + '/cgroup.subtree_control', 'w') as f:
         f.write('+memory')
     os.makedirs(cg, exist_ok=True)
     try:
-        with Workload() as w:
-            start_stat_scheme(w)
-            f = scheme() + '/filters/'
-            ok(f + 'nr_filters', '1')
-            ok(f + '0/type', 'memcg')
-            ok(f + '0/memcg_path', '/damon_selftest\n')
-            ok(f + '0/matching', 'Y')
-            ok(kd() + '/state', 'commit')
-            ok(kd() + '/state', 'update_schemes_stats')
-            reads(kd() + '/state', 'on')
+        with Workload(mib=16, cgroup=cg):
+            charged = int(value(cg + '/memory.current'))
+            true(charged >= 16 << 20, 'memory.current %d' % charged)
+            lru_prio_schemes('/damon_selftest')
+            ok(kd() + '/state', 'on')
+            sz = []
+
+            def applied():
+                ok(kd() + '/state', 'update_schemes_stats')
+                sz[:] = [int(value(scheme(s) + '/stats/sz_applied'))
+                         for s in range(3)]
+                return min(sz) > 0
+            wait_for(applied, 'every scheme to apply to some memory',
+                     timeout=600, interval=1)
             ok(kd() + '/state', 'off')
+            only, others, every = sz
+            print('# sz_applied: cgroup only %d, all but the cgroup %d, '
+                  'unfiltered %d' % (only, others, every))
+            true(only < every, 'the cgroup filter let everything through')
+            true(others < every, 'the filter kept nothing out')
     finally:
         os.rmdir(cg)
 
@@ -457,8 +502,10 @@ def commit_while_deactivated_by_watermarks():
         ok(wm + 'high', '1000')
         ok(wm + 'mid', '1000')
         ok(wm + 'low', '1000')
-        ok(kd() + '/state', 'on')
-        time.sleep(0.5)
+        with KdamondSleeps() as sleeps:
+            ok(kd() + '/state', 'on')
+            # the kdamond is in its watermarks sleep, not sampling
+            sleeps.wait_parked(int(value(kd() + '/pid')))
         start = time.monotonic()
         set_intervals(5000, 40000, 1000000)
         ok(kd() + '/state', 'commit')
@@ -479,8 +526,7 @@ def pending_tried_regions_update(w):
     ok(kd() + '/state', 'on')
     thread, result = write_in_thread(kd() + '/state',
                                      'update_schemes_tried_regions')
-    time.sleep(1)
-    true(thread.is_alive(), 'update returned before an apply pass')
+    wait_until_pending(thread, result, 'the tried regions update')
     reads(kd() + '/state', 'on')
     return thread, result
 

@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of summarize.py, on the outputs of a recorded guest run.
+
+testdata/summarize/good/ is what a passing `make check` guest left in its
+out/ directory (trimmed).  Each test breaks one thing in a copy of it, the
+way a broken interface or a broken harness would, and the summary must
+count a failure.  The good run itself must pass, so that every test can
+fail.  KERNEL_TREE names a kernel tree for its KTAP parser
+(tools/testing/kunit); `make check` sets it.
+"""
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import summarize  # noqa: E402
+
+DATA = os.path.join(HERE, 'testdata', 'summarize')
+GOOD = os.path.join(DATA, 'good')
+# the selftests Makefile of the recorded run
+MAKEFILE = os.path.join(DATA, 'Makefile')
+
+
+def kernel_tree():
+    tree = os.environ.get('KERNEL_TREE')
+    if not tree:
+        tree = subprocess.run([os.path.join(HERE, 'tree.sh'), 'ours'],
+                              capture_output=True, text=True,
+                              check=True).stdout.strip()
+    return tree
+
+
+class Run:
+    """A copy of the good run, and a tree with its Makefile."""
+
+    def __init__(self, drop_prog=None):
+        self.dir = tempfile.mkdtemp(prefix='summarize-test-')
+        self.out = os.path.join(self.dir, 'out')
+        shutil.copytree(GOOD, self.out)
+        self.tree = os.path.join(self.dir, 'tree')
+        os.makedirs(self.tree + '/tools/testing/selftests/damon')
+        os.symlink(os.path.join(kernel_tree(), 'tools/testing/kunit'),
+                   self.tree + '/tools/testing/kunit')
+        with open(MAKEFILE) as f:
+            makefile = f.read()
+        if drop_prog:
+            makefile = makefile.replace(' ' + drop_prog, '')
+        with open(self.tree + '/tools/testing/selftests/damon/Makefile',
+                  'w') as f:
+            f.write(makefile)
+        self.vm_rc = 0
+        self.flavor = 'debug'
+        self.tests = []
+
+    def path(self, name):
+        return os.path.join(self.out, name)
+
+    def read(self, name):
+        with open(self.path(name)) as f:
+            return f.read()
+
+    def write(self, name, text):
+        with open(self.path(name), 'w') as f:
+            f.write(text)
+
+    def edit(self, name, old, new, count=1):
+        text = self.read(name)
+        if isinstance(old, re.Pattern):
+            text, n = old.subn(new, text, count=count)
+        else:
+            n = text.count(old)
+            text = text.replace(old, new, count)
+        if not n:
+            raise AssertionError('%s: %r not found' % (name, old))
+        self.write(name, text)
+
+    def append(self, name, text):
+        with open(self.path(name), 'a') as f:
+            f.write(text)
+
+    def summarize(self):
+        argv = ['--tree', self.tree, '--out', self.out, '--flavor',
+                self.flavor, '--vm-rc', str(self.vm_rc), '--series-rc', '0',
+                '--harness-rc', '0'] + self.tests
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            rc = summarize.main(argv)
+        self.output = buf.getvalue()
+        self.last = self.output.strip().splitlines()[-1]
+        return rc
+
+    def cleanup(self):
+        shutil.rmtree(self.dir)
+
+
+class SummarizeTest(unittest.TestCase):
+    def setUp(self):
+        self.run_ = Run()
+
+    def tearDown(self):
+        self.run_.cleanup()
+
+    def assertFails(self, what):
+        rc = self.run_.summarize()
+        self.assertEqual(rc, 1, '%s: passed\n%s' % (what,
+                                                     self.run_.output))
+        m = re.match(r'^(\d+) passed, (\d+) failed', self.run_.last)
+        self.assertTrue(m and int(m.group(2)) > 0, self.run_.last)
+
+    # the baseline: without it, every test below could pass for nothing
+    def test_good_run_passes(self):
+        rc = self.run_.summarize()
+        self.assertEqual(rc, 0, self.run_.output)
+        m = re.match(r'^(\d+) passed, 0 failed(, \d+ skipped)?$',
+                     self.run_.last)
+        self.assertTrue(m, self.run_.last)
+        # every kunit leaf and kselftest subtest counts
+        self.assertGreater(int(m.group(1)), 100)
+
+    def test_interface_absent(self):
+        self.run_.write('interface.txt', 'absent\n')
+        self.assertFails('interface absent')
+
+    def test_interface_file_missing(self):
+        os.unlink(self.run_.path('interface.txt'))
+        self.assertFails('no interface.txt')
+
+    def test_programs_skip_without_interface(self):
+        # what the kselftests printed on a kernel without the interface
+        progs = summarize.makefile_vars(self.run_.tree)['TEST_PROGS']
+        tap = ['TAP version 13', '1..%d' % len(progs)]
+        for i, p in enumerate(progs, 1):
+            tap += ['# timeout set to 1200', '# selftests: damon: ' + p,
+                    '# 1..0 # SKIP no DAMON sysfs interface',
+                    'ok %d selftests: damon: %s # SKIP' % (i, p)]
+        self.run_.write('kselftest.tap', '\n'.join(tap) + '\n')
+        self.assertFails('every program skipped')
+
+    def block(self, prog):
+        """Where prog's output and result line are in kselftest.tap."""
+        tap = self.run_.read('kselftest.tap')
+        m = re.search(r'^# selftests: damon: %s\n(.*?)^((?:not )?ok (\d+) '
+                      r'selftests: damon: %s.*\n)' % (re.escape(prog),
+                                                     re.escape(prog)),
+                      tap, re.M | re.S)
+        self.assertTrue(m, prog)
+        return tap, m
+
+    def replace_block(self, prog, inner, result):
+        tap, m = self.block(prog)
+        self.run_.write('kselftest.tap', tap[:m.start()] +
+                        '# selftests: damon: %s\n' % prog + inner +
+                        result % int(m.group(3)) + '\n' + tap[m.end():])
+
+    def test_program_prints_no_tap(self):
+        self.replace_block('sysfs_stress.py', '',
+                           'ok %d selftests: damon: sysfs_stress.py')
+        self.assertFails('a program without TAP')
+
+    def test_plan_with_missing_results(self):
+        self.run_.edit('kselftest.tap',
+                       re.compile(r'^# ok 2 .*\n', re.M), '')
+        self.assertFails('a missing result')
+
+    def test_plan_with_extra_results(self):
+        self.run_.edit('kselftest.tap',
+                       re.compile(r'^(# ok 2 .*\n)', re.M), r'\1\1')
+        self.assertFails('a result twice')
+
+    def test_program_bails_out(self):
+        self.run_.edit('kselftest.tap', re.compile(r'^(# ok 2 .*\n)', re.M),
+                       r'\1# Bail out! something broke\n')
+        self.assertFails('a bail out')
+
+    def test_program_never_ran(self):
+        tap, m = self.block('sysfs_stress.py')
+        self.run_.write('kselftest.tap', tap[:m.start()] + tap[m.end():])
+        self.assertFails('a program missing')
+
+    def test_program_not_in_makefile(self):
+        self.run_.cleanup()
+        self.run_ = Run(drop_prog='sysfs_stress.py')
+        self.assertFails('a program the Makefile does not list')
+
+    def test_upstream_program_fails(self):
+        self.run_.edit('kselftest.tap', re.compile(
+            r'^ok (\d+) selftests: damon: sysfs\.sh$', re.M),
+            r'not ok \1 selftests: damon: sysfs.sh # exit=1')
+        self.assertFails('an upstream test failing')
+
+    def test_upstream_program_skip_not_allowed(self):
+        self.run_.edit('kselftest.tap', re.compile(
+            r'^ok (\d+) selftests: damon: sysfs\.sh$', re.M),
+            r'ok \1 selftests: damon: sysfs.sh # SKIP')
+        self.assertFails('an upstream sysfs test skipping')
+
+    def test_program_timed_out(self):
+        self.run_.edit('kselftest.tap', re.compile(
+            r'^ok (\d+) selftests: damon: sysfs_stress\.py$', re.M),
+            r'not ok \1 selftests: damon: sysfs_stress.py '
+            r'# TIMEOUT 1200 seconds')
+        self.assertFails('a timeout')
+
+    def test_program_failed_with_subtests_passing(self):
+        self.run_.edit('kselftest.tap', re.compile(
+            r'^ok (\d+) selftests: damon: sysfs_control\.py$', re.M),
+            r'not ok \1 selftests: damon: sysfs_control.py # exit=1')
+        self.assertFails('a failing exit status')
+
+    def test_subtest_fails(self):
+        self.run_.edit('kselftest.tap', re.compile(r'^# ok 3 ', re.M),
+                       '# not ok 3 ')
+        self.assertFails('a failing subtest')
+
+    def test_subtest_skipped(self):
+        self.run_.edit('kselftest.tap',
+                       re.compile(r'^(# ok 3 \S+)$', re.M),
+                       r'\1 # SKIP no cgroup2')
+        self.assertFails('a skipped subtest')
+
+    def test_damo_skip_allowed(self):
+        self.replace_block(
+            'damo_compat.py',
+            '# 1..0 # SKIP damo not found (set DAMO to its executable)\n',
+            'ok %d selftests: damon: damo_compat.py # SKIP')
+        self.assertEqual(self.run_.summarize(), 0, self.run_.output)
+        self.assertRegex(self.run_.last, r', \d+ skipped$')
+
+    def test_other_program_skip_not_allowed(self):
+        self.replace_block('damo_compat.py', '# 1..0 # SKIP needs root\n',
+                           'ok %d selftests: damon: damo_compat.py # SKIP')
+        self.assertFails('a skip for another reason')
+
+    def test_kselftests_missing(self):
+        os.unlink(self.run_.path('kselftest.tap'))
+        self.assertFails('no kselftest.tap')
+
+    def test_kselftests_did_not_finish(self):
+        self.run_.write('kselftest-status.txt', 'did not finish in 2700 s\n')
+        self.assertFails('the guest deadline')
+
+    def test_kunit_suite_not_ok(self):
+        self.run_.edit('boot-dmesg.txt',
+                       re.compile(r'^(\[[ 0-9.]+\] )ok (\d+) damon-sysfs$',
+                                  re.M), r'\1not ok \2 damon-sysfs')
+        self.assertFails('a suite-level kunit not ok')
+
+    def test_kunit_param_not_ok(self):
+        # the first parameter line (eight spaces of indent)
+        self.run_.edit('boot-dmesg.txt',
+                       re.compile(r'^(\[[ 0-9.]+\] {8})ok ', re.M),
+                       r'\1not ok ')
+        self.assertFails('a parameter-level kunit not ok')
+
+    def test_kunit_case_skipped(self):
+        self.run_.edit('boot-dmesg.txt',
+                       re.compile(r'^(\[[ 0-9.]+\] {4}ok \d+ \S+)$', re.M),
+                       r'\1 # SKIP no reason')
+        self.assertFails('a skipped kunit case')
+
+    def test_kunit_suite_missing(self):
+        self.run_.edit('boot-dmesg.txt', '# Subtest: damon-sysfs-schemes',
+                       '# Subtest: something-else')
+        self.run_.edit('boot-dmesg.txt',
+                       re.compile(r'ok (\d+) damon-sysfs-schemes$', re.M),
+                       r'ok \1 something-else')
+        self.assertFails('a kunit suite missing')
+
+    def test_kernel_log_missing(self):
+        os.unlink(self.run_.path('boot-dmesg.txt'))
+        os.unlink(self.run_.path('console.log'))
+        self.assertFails('no kernel log')
+
+    REPORTS = [
+        'BUG: KASAN: slab-use-after-free in damon_sysfs_foo+0x1/0x2',
+        'WARNING: CPU: 0 PID: 1 at mm/damon/sysfs.c:1 foo+0x1/0x2',
+        'UBSAN: shift-out-of-bounds in mm/damon/core.c:1:2',
+        'Oops: general protection fault, probably for non-canonical address',
+        'Kernel panic - not syncing: Fatal exception',
+        'kernel BUG at mm/damon/sysfs.c:12!',
+        'Call Trace:',
+        'WARNING: possible circular locking dependency detected',
+        'WARNING: possible recursive locking detected',
+        'WARNING: inconsistent lock state',
+        'WARNING: suspicious RCU usage',
+        'INFO: trying to register non-static key.',
+        'turning off the locking correctness validator.',
+        'INFO: lockdep is turned off.',
+        'INFO: task python3:123 blocked for more than 60 seconds.',
+        'watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [kdamond.0:99]',
+        'rcu: INFO: rcu_sched self-detected stall on CPU',
+        'ODEBUG: free active (active state 0) object: 0000 object type: '
+        'timer_list',
+        'list_add corruption. next->prev should be prev (0000), but was 0',
+        'list_del corruption, 0000->next is LIST_POISON1 (dead000000000100)',
+        'refcount_t: underflow; use-after-free.',
+        'kobject: \'0\' (0000): is not initialized, yet kobject_put() is '
+        'being called.',
+        'kobject_add_internal failed for 0 with -EEXIST, don\'t try to '
+        'register things with the same name in the same directory.',
+        'sysfs: cannot create duplicate filename \'/kernel/mm/damon/x\'',
+        'kmemleak: Kernel memory leak detector disabled',
+    ]
+
+    def test_each_kernel_report(self):
+        dmesg = self.run_.read('dmesg.txt')
+        for line in self.REPORTS:
+            with self.subTest(report=line):
+                self.run_.write('dmesg.txt',
+                                dmesg + '[  123.456789] ' + line + '\n')
+                self.assertFails(line)
+
+    def test_kernel_report_on_console_only(self):
+        # the guest died before writing dmesg.txt
+        os.unlink(self.run_.path('dmesg.txt'))
+        self.run_.append('console.log', '[  99.1] Call Trace:\n')
+        self.assertFails('a report in the console log')
+
+    def test_kmemleak_leaks(self):
+        self.run_.write('kmemleak.txt',
+                        'unreferenced object 0xffff888 (size 64):\n'
+                        '  backtrace:\n    damon_new_ctx+0x1/0x2\n')
+        self.assertFails('a leak')
+
+    def test_kmemleak_missing(self):
+        self.run_.write('kmemleak-status.txt',
+                        '/sys/kernel/debug/kmemleak missing\n')
+        self.assertFails('kmemleak missing')
+
+    def test_kmemleak_disabled(self):
+        self.run_.write('kmemleak-status.txt',
+                        'kmemleak disabled itself (dmesg)\n')
+        self.assertFails('kmemleak disabled')
+
+    def test_kmemleak_never_ran_on_debug(self):
+        os.unlink(self.run_.path('kmemleak-status.txt'))
+        os.unlink(self.run_.path('kmemleak.txt'))
+        self.assertFails('no kmemleak on the debug kernel')
+
+    def test_kmemleak_report_file_missing(self):
+        os.unlink(self.run_.path('kmemleak.txt'))
+        self.assertFails('no kmemleak.txt')
+
+    def test_kmemleak_boot_leak_in_damon(self):
+        self.run_.write('kmemleak-boot.txt',
+                        'unreferenced object 0xffff888 (size 64):\n'
+                        '  backtrace:\n    damon_sysfs_test_foo+0x1/0x2\n')
+        self.assertFails('a kunit leak in DAMON code')
+
+    def test_vm_failed(self):
+        self.run_.vm_rc = 124
+        self.assertFails('a VM timeout')
+
+
+if __name__ == '__main__':
+    unittest.main()
