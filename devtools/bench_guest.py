@@ -38,16 +38,28 @@ def main():
     t.reset()
     with t.Workload() as w:
         t.setup_kdamond('vaddr', [w.pid])
-        t.set_intervals(5000, 100000, 1000000)
+        # the default intervals
+        t.set_intervals(5000, 100000, 60000000)
         ok(t.ctx() + '/schemes/nr_schemes', '1')
         base = t.ctx() + '/schemes/0/access_pattern/'
         for r in ('sz', 'nr_accesses', 'age'):
             ok(base + r + '/max', str(2 ** 64 - 1))
-        ok(t.kd() + '/state', 'on')
-        time.sleep(1)
-        res['commit_ms'] = timed(lambda: ok(t.kd() + '/state', 'commit'), N)
+        with t.Aggregations() as trace:
+            ok(t.kd() + '/state', 'on')
+            pid = int(t.value(t.kd() + '/pid'))
+            trace.wait_windows(pid, 2)
+            trace.clear()
+            res['commit_ms'] = timed(
+                lambda: ok(t.kd() + '/state', 'commit'), N)
+            # what the commits did to DAMON's windows (100 ms configured)
+            res['shortest_window_during_commits_ms'] = min(
+                t.gaps_us(trace.windows(pid))) / 1000
         res['update_schemes_stats_ms'] = timed(
             lambda: ok(t.kd() + '/state', 'update_schemes_stats'), N)
+        # a process, default intervals: the usual damo report access
+        res['vaddr_update_schemes_tried_regions_ms'] = timed(
+            lambda: ok(t.kd() + '/state', 'update_schemes_tried_regions'),
+            N)
         ok(t.kd() + '/state', 'off')
 
         res['on_off_cycle_ms'] = timed(lambda: (

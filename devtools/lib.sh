@@ -19,6 +19,8 @@ STOCK_FILES=(
 	mm/damon/sysfs-schemes.c
 	mm/damon/tests/sysfs-kunit.h
 )
+# Directories whose stock files stay beside ours; files of ours that left
+# the repository leave the tree.
 STOCK_DIRS=(tools/testing/selftests/damon)
 # Our files, at their kernel-tree paths.
 OUR_PATHS=(mm tools Documentation)

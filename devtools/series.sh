@@ -80,14 +80,14 @@ commit "mm/damon/Kconfig: say what the sysfs kunit option builds" \
 "The prompt of DAMON_SYSFS_KUNIT_TEST said debugfs.  Fix it and say what
 the suites cover."
 
-rm -rf "$repo/tools/testing/selftests/damon"
-mkdir -p "$repo/tools/testing/selftests/damon"
 (cd "$REPO" && git ls-files tools/testing/selftests/damon) |
 	while read -r f; do ours "$f"; done
 commit "selftests/damon: test the sysfs interface on real processes" \
-"Replace the DAMON selftests with tests of the sysfs interface: every
-file of the tree, its modes, defaults and errors; on, off, commit and
-pid on real processes; the schemes and their commands; concurrent
+"Add tests of the sysfs interface beside the existing DAMON selftests,
+which stay and keep running: every file of the tree, its modes,
+defaults and errors; on, off, commit and pid on real processes; the
+schemes and their commands; that no command changes DAMON's windows, and
+that every command returns in every watermarks state; concurrent
 writers against directory removal; and damo, when it is available."
 
 ours Documentation/admin-guide/mm/damon/usage.rst

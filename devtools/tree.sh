@@ -34,9 +34,12 @@ if [ "$variant" = ours ]; then
 	for f in "${STOCK_FILES[@]}"; do
 		[ -e "$REPO/$f" ] || rm -f "$tree/$f"
 	done
+	# upstream's files stay beside ours (ours of the same name, like the
+	# Makefile, replace them): the pristine directory, then ours over it
 	for d in "${STOCK_DIRS[@]}"; do
 		mkdir -p "$tree/$d"
-		rsync -rc --delete "$REPO/$d/" "$tree/$d/"
+		rsync -rc --delete "$pristine/$d/" "$tree/$d/"
+		rsync -rc "$REPO/$d/" "$tree/$d/"
 	done
 	for p in "${OUR_PATHS[@]}"; do
 		[ -d "$REPO/$p" ] && rsync -rc "$REPO/$p/" "$tree/$p/"

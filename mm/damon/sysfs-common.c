@@ -287,8 +287,10 @@ void damon_sysfs_array_clear(struct damon_sysfs_array *arr)
 {
 	int i;
 
-	for (i = 0; i < arr->nr; i++)
+	for (i = 0; i < arr->nr; i++) {
 		arr->type->destroy_item(arr->items[i]);
+		cond_resched();
+	}
 	kvfree(arr->items);
 	arr->items = NULL;
 	arr->nr = 0;
@@ -304,8 +306,8 @@ void damon_sysfs_array_clear(struct damon_sysfs_array *arr)
  * left empty.
  *
  * Context: damon_sysfs_lock held.
- * Return: 0, -EBUSY if the array's type vetoes the change, -ENOMEM, or the
- * error of creating an item.
+ * Return: 0, -EBUSY if the array's type vetoes the change, -ENOMEM, -EINTR
+ * if the writer was killed meanwhile, or the error of creating an item.
  */
 int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
 {
@@ -324,6 +326,11 @@ int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
 	for (i = 0; i < nr; i++) {
 		struct kobject *item;
 
+		/* tens of thousands of directories take a while: killable */
+		if (fatal_signal_pending(current)) {
+			damon_sysfs_array_clear(arr);
+			return -EINTR;
+		}
 		snprintf(name, sizeof(name), "%d", i);
 		item = arr->type->create_item(&arr->kobj, name);
 		if (IS_ERR(item)) {
@@ -331,6 +338,7 @@ int damon_sysfs_array_resize(struct damon_sysfs_array *arr, int nr)
 			return PTR_ERR(item);
 		}
 		arr->items[arr->nr++] = item;
+		cond_resched();
 	}
 	return 0;
 }

@@ -156,6 +156,14 @@ ssize_t damon_sysfs_enum_store(struct kobject *kobj,
 
 struct damon_sysfs_array;
 
+/*
+ * The most items an nr_* file takes (nr_contexts: one), and so the most
+ * targets, regions of a target, schemes, filters and goals that "on" and
+ * "commit" are given.  Larger counts fail with -EINVAL before anything is
+ * created.
+ */
+#define DAMON_SYSFS_MAX_NR	65536
+
 /**
  * struct damon_sysfs_array_type - what differs between the nr_* levels
  * @ktype:	kobj_type of the directory; holds its nr_* (or other) files.
@@ -248,9 +256,24 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
 
 /* --- the command protocol between state writers and kdamonds ------------ */
 
-/* What a &struct damon_sysfs_call's function is told. */
-#define DAMON_SYSFS_CALL_DEACTIVATED	BIT(0)	/* watermarks: no apply */
-#define DAMON_SYSFS_CALL_STOP		BIT(1)	/* finish now, with error */
+/*
+ * What a &struct damon_sysfs_call's function is told about the callback that
+ * runs it.
+ *
+ * AFTER_APPLY: the callback follows the apply step of the kdamond's loop
+ * (after_sampling, after_wmarks_check), so every apply pass that was due
+ * before it has run.  after_aggregation comes before the apply step.
+ *
+ * PARKED: after_wmarks_check: watermarks deactivate every scheme and the
+ * kdamond sleeps between watermark checks; nothing is applied until a scheme
+ * activates.
+ *
+ * STOP: the kdamond is stopping or the writer is gone: finish now, with an
+ * error.
+ */
+#define DAMON_SYSFS_CALL_AFTER_APPLY	BIT(0)
+#define DAMON_SYSFS_CALL_PARKED		BIT(1)
+#define DAMON_SYSFS_CALL_STOP		BIT(2)
 
 /**
  * struct damon_sysfs_call - a function a state writer has the kdamond run
@@ -260,11 +283,11 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
  *		With DAMON_SYSFS_CALL_STOP it must stop and return an error.
  * @arg:	the data of @fn, owned by the writer, both ways: inputs built
  *		by the writer and outputs filled by @fn.
- * @needs_idle:	first run @fn only where the context may be changed: right
- *		after an aggregation (the kdamond ends the current aggregation
- *		window at its next sampling for it), or while watermarks keep
- *		the context deactivated.  Otherwise @fn first runs after the
- *		next sampling.
+ * @at_boundary: @fn changes the context, so it first runs where the 6.12
+ *		loop allows that without disturbing a window: at the natural
+ *		end of an aggregation window (after_aggregation), or at a
+ *		watermarks check while every scheme is deactivated.  Otherwise
+ *		it first runs at the next callback, normally after_sampling.
  * @taken:	the kdamond has unlinked the call from the posted ones; set
  *		under &damon_sysfs_mailbox.lock.
  * @stop:	set by a writer that was killed: @fn is asked to stop.
@@ -274,25 +297,31 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
  *		&damon_sysfs_mailbox.running while @fn is in progress.
  *
  * The protocol, whose point is that the kdamond never takes
- * &damon_sysfs_lock and never touches the tree:
+ * &damon_sysfs_lock, never touches the tree, and never runs a command where
+ * it would change what DAMON measures:
  *
  * 1. Under &damon_sysfs_lock the writer checks and builds @arg, so bad input
  *    fails in the writer.
  * 2. It posts the call to the kdamond's mailbox (failing if the kdamond has
- *    terminated) and drops &damon_sysfs_lock.
- * 3. It waits for @done.  The lock is free, so "off" can proceed, and the
- *    kdamond's exit completes every call with -ECANCELED.
+ *    terminated) and drops &damon_sysfs_lock.  It does not wake the
+ *    kdamond: a wake would end a sampling sleep early.
+ * 3. It waits for @done, killably, in ticks.  At each tick, a kdamond that
+ *    has not reached after_sampling for longer than its sampling interval
+ *    is not sampling but sleeping for its watermarks, where no callback
+ *    comes until the sleep ends: the writer wakes it.  Such a wake cannot
+ *    shorten a sampling interval.  The lock is free, so "off" can proceed,
+ *    and the kdamond's exit completes every call with -ECANCELED.
  * 4. The kdamond runs @fn from its callbacks and completes @done.  The
  *    writer retakes the lock and copies outputs into the tree.
  *
  * The call lives on the writer's stack.  A writer killed while waiting
  * withdraws its call if the kdamond has not taken it yet; otherwise it sets
- * @stop and waits for the kdamond's next callback.
+ * @stop and waits, still waking a sleeping kdamond, for its next callback.
  */
 struct damon_sysfs_call {
 	int (*fn)(struct damon_ctx *ctx, void *arg, unsigned int flags);
 	void *arg;
-	bool needs_idle;
+	bool at_boundary;
 	bool taken;
 	bool stop;
 	int err;
@@ -306,8 +335,15 @@ struct damon_sysfs_call {
  * @calls:	posted calls, oldest first.
  * @terminated:	the kdamond has passed its before_terminate callback and
  *		takes no more calls.
+ * @sampled_at:	jiffies at the end of the kdamond's last after_sampling,
+ *		right before its sampling sleep; written by the kdamond, read
+ *		by writers.
+ * @sample_us:	the sampling interval of that sleep.
  * @running:	calls in progress; only the kdamond touches it.
  * @tried:	the tried regions update in progress, for before_damos_apply;
+ *		only the kdamond touches it.
+ * @placeholder: a scheme that matches nothing, added by a commit that left
+ *		a parked kdamond without schemes (see damon_sysfs_commit_fn());
  *		only the kdamond touches it.
  *
  * The mailbox belongs to a kdamond directory and serves each context that
@@ -317,15 +353,18 @@ struct damon_sysfs_mailbox {
 	spinlock_t lock;	/* guards @calls and @terminated */
 	struct list_head calls;
 	bool terminated;
+	unsigned long sampled_at;
+	unsigned long sample_us;
 	struct list_head running;
 	void *tried;
+	struct damos *placeholder;
 };
 
 /* --- the schemes API, for sysfs.c ---------------------------------------- */
 
 /**
  * struct damon_sysfs_cmd - a state command on the schemes of a kdamond
- * @needs_idle:	see &damon_sysfs_call.needs_idle.
+ * @at_boundary: see &damon_sysfs_call.at_boundary.
  * @prepare:	in the writer, under &damon_sysfs_lock: builds the call's
  *		argument from the schemes directory; returns it or ERR_PTR().
  * @fn:		in the kdamond: see &damon_sysfs_call.fn.
@@ -335,7 +374,7 @@ struct damon_sysfs_mailbox {
  *		error of copying.
  */
 struct damon_sysfs_cmd {
-	bool needs_idle;
+	bool at_boundary;
 	void *(*prepare)(const struct damon_sysfs_array *schemes);
 	int (*fn)(struct damon_ctx *ctx, void *arg, unsigned int flags);
 	int (*finish)(struct damon_sysfs_array *schemes, void *arg, int err);
@@ -353,6 +392,7 @@ int damon_sysfs_build_schemes(struct damon_ctx *ctx,
 			      const struct damon_sysfs_array *schemes);
 void damon_sysfs_clear_tried_regions(struct damon_sysfs_array *schemes);
 int damon_sysfs_commit_goal_values(struct damon_ctx *dst, struct damon_ctx *src);
+void damon_sysfs_tried_rebase(struct damon_ctx *ctx);
 int damon_sysfs_before_damos_apply(struct damon_ctx *ctx,
 				   struct damon_target *t,
 				   struct damon_region *r, struct damos *s);

@@ -386,7 +386,7 @@ static const struct damon_sysfs_array_type damon_sysfs_filters_type = {
 	.ktype = &damon_sysfs_filters_ktype,
 	.create_item = damon_sysfs_filter_create,
 	.destroy_item = damon_sysfs_put,
-	.max_nr = INT_MAX,
+	.max_nr = DAMON_SYSFS_MAX_NR,
 };
 
 /*
@@ -399,7 +399,8 @@ static const struct damon_sysfs_array_type damon_sysfs_filters_type = {
  * @metric:	the &enum damos_wmark_metric.
  * @interval_us: how often the metric is checked.
  * @high:	above it, the scheme is deactivated.
- * @mid:	between it and @high, an inactive scheme is activated.
+ * @mid:	below it (and not below @low), an inactive scheme is activated;
+ *		between it and @high, an inactive scheme stays inactive.
  * @low:	below it, the scheme is deactivated.
  */
 struct damon_sysfs_watermarks {
@@ -491,7 +492,7 @@ static const struct damon_sysfs_array_type damon_sysfs_goals_type = {
 	.ktype = &damon_sysfs_goals_ktype,
 	.create_item = damon_sysfs_goal_create,
 	.destroy_item = damon_sysfs_put,
-	.max_nr = INT_MAX,
+	.max_nr = DAMON_SYSFS_MAX_NR,
 };
 
 /*
@@ -827,7 +828,7 @@ const struct damon_sysfs_array_type damon_sysfs_schemes_type = {
 	.ktype = &damon_sysfs_schemes_ktype,
 	.create_item = damon_sysfs_scheme_create,
 	.destroy_item = damon_sysfs_scheme_destroy,
-	.max_nr = INT_MAX,
+	.max_nr = DAMON_SYSFS_MAX_NR,
 };
 
 /*
@@ -1227,9 +1228,14 @@ static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg,
 	damon_for_each_scheme(s, ctx) {
 		if (i == in->nr)
 			break;
-		err = damos_commit_quota_goals(&s->quota, &in->quotas[i++]);
+		/* twice: see damon_sysfs_commit_goal_values() */
+		err = damos_commit_quota_goals(&s->quota, &in->quotas[i]);
+		if (!err)
+			err = damos_commit_quota_goals(&s->quota,
+						       &in->quotas[i]);
 		if (err)
 			return err;
+		i++;
 	}
 	return 0;
 }
@@ -1281,10 +1287,23 @@ const struct damon_sysfs_cmd damon_sysfs_cmd_commit_quota_goals = {
 /*
  * Tried regions.  The kdamond records, for each scheme, the regions that
  * the scheme is tried on (they passed the access pattern, the quota and
- * the core filters) during one apply pass: from the callback that starts
- * the update until the scheme's next_apply_sis moves on, which the core
- * does right after each pass.  A context deactivated by its watermarks
- * applies nothing, so then the update ends with what it has.
+ * the core filters) during its first apply pass after the update starts.
+ *
+ * The 6.12 loop has no callback at the end of an apply step, so a pass is
+ * known to be over at the next callback that follows the apply step
+ * (DAMON_SYSFS_CALL_AFTER_APPLY), by what the core did to the scheme's
+ * next_apply_sis:
+ *
+ * - it moved: the scheme was due, and applied (or skipped, deactivated,
+ *   while another scheme was applied): its pass is what was recorded;
+ * - it did not move but is due: no scheme was applied, so this one was
+ *   deactivated by its watermarks: it is not tried, an empty result;
+ * - the kdamond sleeps for its watermarks (DAMON_SYSFS_CALL_PARKED): no
+ *   scheme is active: every scheme not yet done has an empty result.
+ *
+ * A commit resets every next_apply_sis and may replace schemes: the update
+ * then waits for the next pass of the committed schemes (see
+ * damon_sysfs_tried_rebase()).  Updates run one after another.
  */
 
 struct damon_sysfs_tried_scheme {
@@ -1402,8 +1421,9 @@ int damon_sysfs_before_damos_apply(struct damon_ctx *ctx,
 	return 0;
 }
 
-static void damon_sysfs_tried_start(struct damon_ctx *ctx,
-				    struct damon_sysfs_tried *tried)
+/* Runs in the kdamond: point the record of each scheme at the context's. */
+static void damon_sysfs_tried_resolve(struct damon_ctx *ctx,
+				      struct damon_sysfs_tried *tried)
 {
 	struct damos *s;
 	int i = 0;
@@ -1411,25 +1431,55 @@ static void damon_sysfs_tried_start(struct damon_ctx *ctx,
 	damon_for_each_scheme(s, ctx) {
 		if (i == tried->nr)
 			break;
-		tried->schemes[i].s = s;
-		tried->schemes[i].next_apply_sis = s->next_apply_sis;
+		if (!tried->schemes[i].done) {
+			tried->schemes[i].s = s;
+			tried->schemes[i].next_apply_sis = s->next_apply_sis;
+		}
 		i++;
 	}
 	/* the tree has more schemes than the context: nothing to record */
 	for (; i < tried->nr; i++)
 		tried->schemes[i].done = true;
-	tried->started = true;
 }
 
-static bool damon_sysfs_has_scheme(struct damon_ctx *ctx, struct damos *s)
+/**
+ * damon_sysfs_tried_rebase() - follow a commit with the tried regions update
+ * @ctx:	the running context, right after damon_commit_ctx().
+ *
+ * The commit may have removed or added schemes and has reset when each is
+ * next applied: the update in progress, if any, waits for the next pass of
+ * the schemes now in the context.  What it recorded of a finished pass
+ * stays.
+ *
+ * Context: the kdamond, in a callback before the apply step.
+ */
+void damon_sysfs_tried_rebase(struct damon_ctx *ctx)
 {
-	struct damos *iter;
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
 
-	damon_for_each_scheme(iter, ctx) {
-		if (iter == s)
-			return true;
+	if (mailbox->tried)
+		damon_sysfs_tried_resolve(ctx, mailbox->tried);
+}
+
+/* Runs in the kdamond, after an apply step: which passes are over. */
+static bool damon_sysfs_tried_settle(struct damon_ctx *ctx,
+				     struct damon_sysfs_tried *tried,
+				     unsigned int flags)
+{
+	bool all_done = true;
+	int i;
+
+	for (i = 0; i < tried->nr; i++) {
+		struct damon_sysfs_tried_scheme *ts = &tried->schemes[i];
+
+		if (!ts->done)
+			ts->done = (flags & DAMON_SYSFS_CALL_PARKED) ||
+				ts->s->next_apply_sis != ts->next_apply_sis ||
+				ctx->passed_sample_intervals >=
+				ts->s->next_apply_sis;
+		all_done &= ts->done;
 	}
-	return false;
+	return all_done;
 }
 
 static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg,
@@ -1437,30 +1487,25 @@ static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg,
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
 	struct damon_sysfs_tried *tried = arg;
-	bool all_done = true;
-	int i;
 
+	if (flags & DAMON_SYSFS_CALL_STOP) {
+		if (mailbox->tried == tried)
+			mailbox->tried = NULL;
+		return -ECANCELED;
+	}
 	if (!tried->started) {
-		/* one update at a time records */
+		/* after the update in progress */
 		if (mailbox->tried)
-			return -EBUSY;
-		damon_sysfs_tried_start(ctx, tried);
+			return -EINPROGRESS;
+		damon_sysfs_tried_resolve(ctx, tried);
+		tried->started = true;
 		mailbox->tried = tried;
+		/* the passes before this callback are not this update's */
+		if (!(flags & DAMON_SYSFS_CALL_PARKED))
+			return -EINPROGRESS;
 	}
-	if (flags & (DAMON_SYSFS_CALL_STOP | DAMON_SYSFS_CALL_DEACTIVATED)) {
-		mailbox->tried = NULL;
-		return flags & DAMON_SYSFS_CALL_STOP ? -ECANCELED : tried->err;
-	}
-	for (i = 0; i < tried->nr; i++) {
-		struct damon_sysfs_tried_scheme *ts = &tried->schemes[i];
-
-		/* a commit since the last step may have removed the scheme */
-		if (!ts->done && (!damon_sysfs_has_scheme(ctx, ts->s) ||
-				  ts->s->next_apply_sis != ts->next_apply_sis))
-			ts->done = true;
-		all_done &= ts->done;
-	}
-	if (!all_done && !tried->err)
+	if (!tried->err && (!(flags & DAMON_SYSFS_CALL_AFTER_APPLY) ||
+			    !damon_sysfs_tried_settle(ctx, tried, flags)))
 		return -EINPROGRESS;
 	mailbox->tried = NULL;
 	return tried->err;
@@ -1482,10 +1527,12 @@ static int damon_sysfs_tried_finish(struct damon_sysfs_array *arr, void *arg,
 			ts = &(struct damon_sysfs_tried_scheme){};
 		}
 		WRITE_ONCE(regions->total_bytes, ts->total_bytes);
-		if (!tried->bytes_only)
-			err = damon_sysfs_scheme_regions_fill(regions,
-							      ts->regions,
-							      ts->nr);
+		/*
+		 * tried_bytes records no region: the directories of an
+		 * earlier update go, as they would disagree with total_bytes
+		 */
+		err = damon_sysfs_scheme_regions_fill(regions, ts->regions,
+						      ts->nr);
 	}
 	damon_sysfs_tried_free(tried);
 	return err;

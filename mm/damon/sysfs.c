@@ -104,7 +104,7 @@ static const struct damon_sysfs_array_type damon_sysfs_regions_type = {
 	.ktype = &damon_sysfs_regions_ktype,
 	.create_item = damon_sysfs_region_create,
 	.destroy_item = damon_sysfs_put,
-	.max_nr = INT_MAX,
+	.max_nr = DAMON_SYSFS_MAX_NR,
 };
 
 /*
@@ -177,7 +177,7 @@ static const struct damon_sysfs_array_type damon_sysfs_targets_type = {
 	.ktype = &damon_sysfs_targets_ktype,
 	.create_item = damon_sysfs_target_create,
 	.destroy_item = damon_sysfs_target_destroy,
-	.max_nr = INT_MAX,
+	.max_nr = DAMON_SYSFS_MAX_NR,
 };
 
 /*
@@ -480,8 +480,8 @@ static int damon_sysfs_build_regions(struct damon_target *t,
 
 	if (!regions->nr)
 		return 0;
-	ranges = kmalloc_array(regions->nr, sizeof(*ranges),
-			       GFP_KERNEL | __GFP_NOWARN);
+	ranges = kvmalloc_array(regions->nr, sizeof(*ranges),
+				GFP_KERNEL | __GFP_NOWARN);
 	if (!ranges)
 		return -ENOMEM;
 	for (i = 0; i < regions->nr; i++) {
@@ -493,12 +493,12 @@ static int damon_sysfs_build_regions(struct damon_target *t,
 		/* damon_set_regions() checks this only after page alignment */
 		if (ranges[i].start > ranges[i].end ||
 		    (i && ranges[i - 1].end > ranges[i].start)) {
-			kfree(ranges);
+			kvfree(ranges);
 			return -EINVAL;
 		}
 	}
 	err = damon_set_regions(t, ranges, regions->nr);
-	kfree(ranges);
+	kvfree(ranges);
 	return err;
 }
 
@@ -597,13 +597,21 @@ out_destroy:
  * control: starting, stopping and talking to kdamonds.
  */
 
-static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
+/*
+ * @sample_us: the sampling interval of the context the mailbox serves next;
+ * until its kdamond has sampled, it counts as sampling since now.
+ */
+static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox,
+				     unsigned long sample_us)
 {
 	spin_lock_init(&mailbox->lock);
 	INIT_LIST_HEAD(&mailbox->calls);
-	INIT_LIST_HEAD(&mailbox->running);
 	mailbox->terminated = false;
+	mailbox->sampled_at = jiffies;
+	mailbox->sample_us = sample_us;
+	INIT_LIST_HEAD(&mailbox->running);
 	mailbox->tried = NULL;
+	mailbox->placeholder = NULL;
 }
 
 /*
@@ -612,13 +620,13 @@ static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
  * knows the kdamond has it.
  */
 static struct damon_sysfs_call *
-damon_sysfs_take_call(struct damon_sysfs_mailbox *mailbox, bool idle)
+damon_sysfs_take_call(struct damon_sysfs_mailbox *mailbox, bool boundary)
 {
 	struct damon_sysfs_call *call, *found = NULL;
 
 	spin_lock(&mailbox->lock);
 	list_for_each_entry(call, &mailbox->calls, list) {
-		if (idle || !call->needs_idle) {
+		if (boundary || !call->at_boundary) {
 			list_del_init(&call->list);
 			call->taken = true;
 			found = call;
@@ -647,26 +655,6 @@ static void damon_sysfs_run_call(struct damon_ctx *ctx,
 	list_del_init(&call->list);
 	call->err = err == -EINPROGRESS ? -ECANCELED : err;
 	complete(&call->done);
-}
-
-/*
- * A call that must wait for the end of an aggregation window should not wait
- * for a whole window: end the current one at the next sampling.  The kdamond
- * reads the boundary before this callback, so the window ends one sampling
- * later and damon_set_attrs() still runs between windows, never inside one.
- */
-static void damon_sysfs_hurry_aggregation(struct damon_ctx *ctx,
-					  struct damon_sysfs_mailbox *mailbox)
-{
-	struct damon_sysfs_call *call;
-	bool waiting = false;
-
-	spin_lock(&mailbox->lock);
-	list_for_each_entry(call, &mailbox->calls, list)
-		waiting |= call->needs_idle;
-	spin_unlock(&mailbox->lock);
-	if (waiting && ctx->next_aggregation_sis > ctx->passed_sample_intervals + 1)
-		ctx->next_aggregation_sis = ctx->passed_sample_intervals + 1;
 }
 
 /*
@@ -713,8 +701,12 @@ static void damon_sysfs_cancel_calls(struct damon_ctx *ctx,
 	}
 }
 
-/* Runs in the kdamond: the calls in progress, then those that may start. */
-static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
+/*
+ * Runs in the kdamond: the calls in progress, then those that may start.
+ * While a placeholder scheme is in the context, new calls wait for the next
+ * after_sampling, which removes it: they must not see it.
+ */
+static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool boundary,
 				    unsigned int flags)
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
@@ -731,7 +723,8 @@ static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
 	list_splice_init(&mailbox->running, &running);
 	list_for_each_entry_safe(call, next, &running, list)
 		damon_sysfs_run_call(ctx, mailbox, call, flags);
-	while ((call = damon_sysfs_take_call(mailbox, idle))) {
+	while (!mailbox->placeholder &&
+	       (call = damon_sysfs_take_call(mailbox, boundary))) {
 		INIT_LIST_HEAD(&call->list);
 		list_add(&call->list, &running);
 		damon_sysfs_run_call(ctx, mailbox, call, flags);
@@ -742,8 +735,18 @@ static int damon_sysfs_handle_calls(struct damon_ctx *ctx, bool idle,
 
 static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
 {
-	damon_sysfs_hurry_aggregation(ctx, ctx->callback.private);
-	return damon_sysfs_handle_calls(ctx, false, 0);
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+
+	/* the kdamond has left its watermarks loop: the scheme did its job */
+	if (mailbox->placeholder) {
+		damon_destroy_scheme(mailbox->placeholder);
+		mailbox->placeholder = NULL;
+	}
+	damon_sysfs_handle_calls(ctx, false, DAMON_SYSFS_CALL_AFTER_APPLY);
+	/* the sampling sleep begins now, as writers need to know */
+	WRITE_ONCE(mailbox->sample_us, ctx->attrs.sample_interval);
+	WRITE_ONCE(mailbox->sampled_at, jiffies);
+	return 0;
 }
 
 static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
@@ -754,7 +757,8 @@ static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
 static int damon_sysfs_after_wmarks_check(struct damon_ctx *ctx)
 {
 	return damon_sysfs_handle_calls(ctx, true,
-					DAMON_SYSFS_CALL_DEACTIVATED);
+					DAMON_SYSFS_CALL_AFTER_APPLY |
+					DAMON_SYSFS_CALL_PARKED);
 }
 
 static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
@@ -783,15 +787,29 @@ static bool damon_sysfs_kdamond_running(const struct damon_sysfs_kdamond *kd)
 }
 
 /*
- * Wake the kdamond for a new call.  It may be asleep for a whole watermarks
- * interval, which can be long, before the callback that takes the call;
- * callbacks do not tell when that sleep starts, so always wake it.  At
- * worst that cuts one sampling interval short.
+ * Whether the kdamond of @mailbox has not reached after_sampling for longer
+ * than a sampling interval (plus two jiffies for the rounding of its sleep):
+ * then it is not in a sampling sleep, which would be over by now, but in a
+ * watermarks sleep or on its way to one.
+ */
+static bool damon_sysfs_kdamond_parked(const struct damon_sysfs_mailbox *mailbox)
+{
+	unsigned long sampled_at = READ_ONCE(mailbox->sampled_at);
+	unsigned long sample = usecs_to_jiffies(READ_ONCE(mailbox->sample_us));
+
+	return time_after(jiffies, sampled_at + sample + 2);
+}
+
+/*
+ * Wake a kdamond that sleeps for its watermarks, which can take long, to
+ * have its after_wmarks_check callback run the posted calls.
  */
 static void damon_sysfs_kick(struct damon_sysfs_kdamond *kd)
 {
 	struct damon_ctx *ctx = kd->ctx;
 
+	if (!damon_sysfs_kdamond_parked(&kd->mailbox))
+		return;
 	mutex_lock(&ctx->kdamond_lock);
 	if (ctx->kdamond)
 		wake_up_process(ctx->kdamond);
@@ -830,10 +848,44 @@ static bool damon_sysfs_withdraw(struct damon_sysfs_mailbox *mailbox,
 	return withdrawn;
 }
 
+
+/*
+ * Wait for @call, killably.  The kdamond may go to sleep for its watermarks
+ * at any time after it last looked at its mailbox, so a wake cannot be sent
+ * once: it is sent at each tick while the kdamond sleeps.  A killed writer
+ * whose call the kdamond has taken still waits, uninterruptibly, for the
+ * kdamond's next callback; the ticks keep that short and visible.
+ */
+static int damon_sysfs_wait(struct damon_sysfs_kdamond *kd,
+			    struct damon_sysfs_call *call)
+{
+	/* how often to check whether the kdamond sleeps */
+	const unsigned long tick = max(HZ / 20, 1);
+	bool killed = false;
+	long left;
+
+	for (;;) {
+		struct completion *done = &call->done;
+
+		if (killed)
+			left = wait_for_completion_timeout(done, tick);
+		else
+			left = wait_for_completion_killable_timeout(done, tick);
+		if (left > 0)
+			return call->err;
+		if (left < 0) {
+			killed = true;
+			if (damon_sysfs_withdraw(&kd->mailbox, call))
+				return -EINTR;
+		}
+		damon_sysfs_kick(kd);
+	}
+}
+
 /**
  * damon_sysfs_kdamond_call() - have a running kdamond run a call
  * @kd:		the kdamond directory.
- * @call:	the call; @call->fn, @call->arg and @call->needs_idle set.
+ * @call:	the call; @call->fn, @call->arg and @call->at_boundary set.
  *
  * Drops &damon_sysfs_lock while waiting and retakes it before returning:
  * the tree may have changed meanwhile, but @kd stays (see the nr_kdamonds
@@ -857,19 +909,11 @@ static int damon_sysfs_kdamond_call(struct damon_sysfs_kdamond *kd,
 	if (err)
 		return err;
 	kd->nr_waiters++;
-	damon_sysfs_kick(kd);
 	mutex_unlock(&damon_sysfs_lock);
-
-	if (wait_for_completion_killable(&call->done)) {
-		if (damon_sysfs_withdraw(&kd->mailbox, call))
-			call->err = -EINTR;
-		else
-			wait_for_completion(&call->done);
-	}
-
+	err = damon_sysfs_wait(kd, call);
 	mutex_lock(&damon_sysfs_lock);
 	kd->nr_waiters--;
-	return call->err;
+	return err;
 }
 
 static struct damon_sysfs_context *
@@ -880,37 +924,78 @@ damon_sysfs_kdamond_context(const struct damon_sysfs_kdamond *kd)
 	return to_damon_sysfs_context(kd->contexts->items[0]);
 }
 
-static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *param,
+/* What a commit carries: the context built from the tree, and a spare. */
+struct damon_sysfs_commit {
+	struct damon_ctx *ctx;
+	struct damos *placeholder;
+};
+
+/*
+ * In 6.12, kdamond_wait_activation() keeps the wait time of the schemes it
+ * saw last when the context has none left, so a commit that removes every
+ * scheme while the kdamond sleeps for its watermarks would keep it asleep
+ * for good.  A scheme that is always active and matches no region lets the
+ * loop go on; the next after_sampling removes it, before any apply step.
+ */
+static struct damos *damon_sysfs_new_placeholder(void)
+{
+	struct damos_access_pattern nothing = {
+		.min_sz_region = ULONG_MAX,
+		.max_sz_region = 0,
+	};
+	struct damos_quota quota = {};
+	struct damos_watermarks always = { .metric = DAMOS_WMARK_NONE };
+
+	return damon_new_scheme(&nothing, DAMOS_STAT, 0, &quota, &always,
+				NUMA_NO_NODE);
+}
+
+static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 				 unsigned int flags)
 {
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	struct damon_sysfs_commit *commit = arg;
 	int err;
 
 	if (flags & DAMON_SYSFS_CALL_STOP)
 		return -ECANCELED;
-	/* can fail only for memory: the writer built and checked @param */
-	err = damon_commit_ctx(ctx, param);
-	if (err)
-		return err;
-	return damon_sysfs_commit_goal_values(ctx, param);
+	/* can fail only for memory: the writer built and checked the ctx */
+	err = damon_commit_ctx(ctx, commit->ctx);
+	if (!err)
+		err = damon_sysfs_commit_goal_values(ctx, commit->ctx);
+	/* the commit has reset every scheme's next apply pass */
+	damon_sysfs_tried_rebase(ctx);
+	if ((flags & DAMON_SYSFS_CALL_PARKED) && list_empty(&ctx->schemes)) {
+		damon_add_scheme(ctx, commit->placeholder);
+		mailbox->placeholder = commit->placeholder;
+		commit->placeholder = NULL;
+	}
+	return err;
 }
 
 static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 {
+	struct damon_sysfs_commit commit = {};
 	struct damon_sysfs_call call = {
 		.fn = damon_sysfs_commit_fn,
-		.needs_idle = true,
+		.arg = &commit,
+		.at_boundary = true,
 	};
-	struct damon_ctx *param;
 	int err;
 
 	if (!damon_sysfs_kdamond_running(kd))
 		return -EINVAL;
-	param = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd));
-	if (IS_ERR(param))
-		return PTR_ERR(param);
-	call.arg = param;
-	err = damon_sysfs_kdamond_call(kd, &call);
-	damon_sysfs_destroy_ctx(param);
+	commit.ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd));
+	if (IS_ERR(commit.ctx))
+		return PTR_ERR(commit.ctx);
+	commit.placeholder = damon_sysfs_new_placeholder();
+	if (commit.placeholder)
+		err = damon_sysfs_kdamond_call(kd, &call);
+	else
+		err = -ENOMEM;
+	if (commit.placeholder)
+		damon_destroy_scheme(commit.placeholder);
+	damon_sysfs_destroy_ctx(commit.ctx);
 	return err;
 }
 
@@ -920,7 +1005,7 @@ static int damon_sysfs_schemes_cmd(struct damon_sysfs_kdamond *kd,
 {
 	struct damon_sysfs_call call = {
 		.fn = cmd->fn,
-		.needs_idle = cmd->needs_idle,
+		.at_boundary = cmd->at_boundary,
 	};
 	struct damon_sysfs_context *context;
 	int err;
@@ -964,7 +1049,7 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 		.before_terminate = damon_sysfs_before_terminate,
 	};
 	/* no kdamond uses the mailbox now: the last one has terminated */
-	damon_sysfs_mailbox_init(&kd->mailbox);
+	damon_sysfs_mailbox_init(&kd->mailbox, ctx->attrs.sample_interval);
 	err = damon_start(&ctx, 1, false);
 	if (err) {
 		damon_sysfs_destroy_ctx(ctx);
@@ -1129,7 +1214,7 @@ static struct kobject *damon_sysfs_kdamond_create(struct kobject *parent,
 	kd = kzalloc(sizeof(*kd), GFP_KERNEL);
 	if (!kd)
 		return ERR_PTR(-ENOMEM);
-	damon_sysfs_mailbox_init(&kd->mailbox);
+	damon_sysfs_mailbox_init(&kd->mailbox, 0);
 	err = damon_sysfs_add_dir(&kd->kobj, &damon_sysfs_kdamond_ktype,
 				  parent, name);
 	if (err)
@@ -1169,7 +1254,7 @@ static const struct damon_sysfs_array_type damon_sysfs_kdamonds_type = {
 	.ktype = &damon_sysfs_kdamonds_ktype,
 	.create_item = damon_sysfs_kdamond_create,
 	.destroy_item = damon_sysfs_kdamond_destroy,
-	.max_nr = INT_MAX,
+	.max_nr = DAMON_SYSFS_MAX_NR,
 	.busy = damon_sysfs_kdamonds_busy,
 };
 

@@ -334,6 +334,129 @@ static void damon_sysfs_test_memcg_filter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->memcg_id, mem_cgroup_id(root_mem_cgroup));
 }
 
+/* --- tried regions: when an update has seen one apply pass ------------------ */
+
+struct damon_sysfs_settle_case {
+	const char *desc;
+	unsigned long passed;	/* the context's passed_sample_intervals */
+	unsigned long snapshot;	/* next_apply_sis when the update started */
+	unsigned long next;	/* next_apply_sis now */
+	unsigned int flags;
+	bool done;
+};
+
+static const struct damon_sysfs_settle_case damon_sysfs_settle_cases[] = {
+	{ "not due yet", 10, 20, 20, DAMON_SYSFS_CALL_AFTER_APPLY, false },
+	{ "applied", 20, 20, 40, DAMON_SYSFS_CALL_AFTER_APPLY, true },
+	{ "applied, then due again", 40, 20, 40,
+	  DAMON_SYSFS_CALL_AFTER_APPLY, true },
+	{ "due, nothing applied: deactivated", 20, 20, 20,
+	  DAMON_SYSFS_CALL_AFTER_APPLY, true },
+	{ "parked", 10, 20, 20,
+	  DAMON_SYSFS_CALL_AFTER_APPLY | DAMON_SYSFS_CALL_PARKED, true },
+};
+
+static void
+damon_sysfs_settle_case_desc(const struct damon_sysfs_settle_case *c,
+			     char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(damon_sysfs_settle, damon_sysfs_settle_cases,
+		  damon_sysfs_settle_case_desc);
+
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_ctx, damon_destroy_ctx,
+			    struct damon_ctx *);
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_tried_free,
+			    damon_sysfs_tried_free, struct damon_sysfs_tried *);
+
+/* A running context of one scheme, whose tried regions update is @tried. */
+static struct damon_ctx *
+damon_sysfs_test_tried_ctx(struct kunit *test,
+			   struct damon_sysfs_tried **tried)
+{
+	struct damon_sysfs_mailbox *mailbox;
+	struct damon_sysfs_array one = { .nr = 1 };
+	struct damos_access_pattern pattern = {};
+	struct damos_quota quota = {};
+	struct damos_watermarks wmarks = {};
+	struct damon_ctx *ctx;
+	struct damos *s;
+
+	mailbox = kunit_kzalloc(test, sizeof(*mailbox), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mailbox);
+	ctx = damon_new_ctx();
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							damon_sysfs_test_destroy_ctx,
+							ctx), 0);
+	ctx->callback.private = mailbox;
+	s = damon_new_scheme(&pattern, DAMOS_STAT, 0, &quota, &wmarks,
+			     NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	damon_add_scheme(ctx, s);
+	*tried = damon_sysfs_tried_alloc(&one, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(*tried));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							damon_sysfs_test_tried_free,
+							*tried), 0);
+	return ctx;
+}
+
+static struct damos *damon_sysfs_test_first_scheme(struct damon_ctx *ctx)
+{
+	return list_first_entry(&ctx->schemes, struct damos, list);
+}
+
+/* Which passes an update takes as over, after an apply step. */
+static void damon_sysfs_test_tried_settle(struct kunit *test)
+{
+	const struct damon_sysfs_settle_case *c = test->param_value;
+	struct damon_sysfs_tried *tried;
+	struct damon_ctx *ctx = damon_sysfs_test_tried_ctx(test, &tried);
+
+	ctx->passed_sample_intervals = c->passed;
+	damon_sysfs_test_first_scheme(ctx)->next_apply_sis = c->snapshot;
+	damon_sysfs_tried_resolve(ctx, tried);
+	damon_sysfs_test_first_scheme(ctx)->next_apply_sis = c->next;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_settle(ctx, tried, c->flags),
+			c->done);
+}
+
+/*
+ * An update never counts a pass from before it started, waits for the next
+ * pass of the schemes a commit leaves, and ends with that pass.
+ */
+static void damon_sysfs_test_tried_walk(struct kunit *test)
+{
+	const unsigned int after_apply = DAMON_SYSFS_CALL_AFTER_APPLY;
+	struct damon_sysfs_mailbox *mailbox;
+	struct damon_sysfs_tried *tried;
+	struct damon_ctx *ctx = damon_sysfs_test_tried_ctx(test, &tried);
+	struct damos *s = damon_sysfs_test_first_scheme(ctx);
+
+	/* due already: that pass began before the update */
+	ctx->passed_sample_intervals = 20;
+	s->next_apply_sis = 20;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_fn(ctx, tried, after_apply),
+			-EINPROGRESS);
+	/* a commit resets the next pass: the update waits for it */
+	s->next_apply_sis = 30;
+	damon_sysfs_tried_rebase(ctx);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_fn(ctx, tried, 0),
+			-EINPROGRESS);
+	ctx->passed_sample_intervals = 25;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_fn(ctx, tried, after_apply),
+			-EINPROGRESS);
+	/* the pass at 30 ran */
+	ctx->passed_sample_intervals = 30;
+	s->next_apply_sis = 40;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_fn(ctx, tried, after_apply), 0);
+	mailbox = ctx->callback.private;
+	KUNIT_EXPECT_NULL(test, mailbox->tried);
+}
+
 static struct kunit_case damon_sysfs_schemes_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_sysfs_test_scheme_keywords,
 			 damon_sysfs_keywords_gen_params),
@@ -341,6 +464,9 @@ static struct kunit_case damon_sysfs_schemes_test_cases[] = {
 			 damon_sysfs_scheme_gen_params),
 	KUNIT_CASE(damon_sysfs_test_scheme_valid),
 	KUNIT_CASE(damon_sysfs_test_memcg_filter),
+	KUNIT_CASE_PARAM(damon_sysfs_test_tried_settle,
+			 damon_sysfs_settle_gen_params),
+	KUNIT_CASE(damon_sysfs_test_tried_walk),
 	{},
 };
 

@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""State commands and the kdamond loop of 6.12.
+
+No command may change what DAMON measures: the damon_aggregated tracepoint
+shows every aggregation window at least as long as configured, however many
+commands come.  Every command returns, in bounded time and with its
+documented result, in every watermarks state: active, every scheme
+deactivated with a watermarks interval of 0 (the kdamond goes on sampling)
+or a long one (it sleeps between watermark checks), and while schemes
+activate or deactivate.  Two commands at once each get their documented
+result.
+
+Bounds are generous, for slow guests; what is checked is behaviour.
+"""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from _damon_test import (HERE, KDAMONDS, Aggregations, Failure,
+                         KdamondSleeps, Workload,
+                         ctx, eq, errname, fails, gaps_us, in_command_wait,
+                         kd, main, numbered, ok, set_intervals,
+                         setup_kdamond, state, test, true, value,
+                         wait_for, wait_until_pending, write,
+                         write_in_thread)
+
+U64_MAX = str(2 ** 64 - 1)
+WAITING_CMDS = ['commit', 'commit_schemes_quota_goals',
+                'update_schemes_stats', 'update_schemes_effective_quotas',
+                'update_schemes_tried_bytes', 'update_schemes_tried_regions']
+ALL_CMDS = WAITING_CMDS + ['clear_schemes_tried_regions']
+
+
+def scheme(s=0):
+    return '%s/schemes/%d' % (ctx(), s)
+
+
+def kdamond_pid():
+    return int(value(kd() + '/pid'))
+
+
+def stat_kdamond(w, sample, aggr, nr_schemes=1, apply_us=0):
+    """A kdamond on w with stat schemes that match every region."""
+    setup_kdamond('vaddr', [w.pid])
+    set_intervals(sample, aggr, max(aggr, 1000000))
+    ok(ctx() + '/schemes/nr_schemes', str(nr_schemes))
+    for s in range(nr_schemes):
+        for r in ('sz', 'nr_accesses', 'age'):
+            ok('%s/access_pattern/%s/max' % (scheme(s), r), U64_MAX)
+        ok(scheme(s) + '/apply_interval_us', str(apply_us))
+
+
+def free_mem_rate():
+    """What DAMON's free_mem_rate watermark metric reads, in permil."""
+    info = {}
+    with open('/proc/meminfo') as f:
+        for line in f:
+            name, val = line.split(':')
+            info[name] = int(val.split()[0])
+    return info['MemFree'] * 1000 // info['MemTotal']
+
+
+def set_watermarks(interval_us, high, mid, low, s=0):
+    wm = scheme(s) + '/watermarks/'
+    ok(wm + 'metric', 'free_mem_rate')
+    ok(wm + 'interval_us', str(interval_us))
+    ok(wm + 'high', str(high))
+    ok(wm + 'mid', str(mid))
+    ok(wm + 'low', str(low))
+
+
+def deactivate_all(interval_us, nr_schemes=1):
+    """Watermarks that always deactivate: free memory below 1000 permil."""
+    for s in range(nr_schemes):
+        set_watermarks(interval_us, 1000, 1000, 1000, s)
+
+
+def run_cmd(cmd, timeout=120):
+    """Write cmd; fail unless it returns within timeout.  Returns the
+    errno (0 for success)."""
+    thread, result = write_in_thread(kd() + '/state', cmd)
+    thread.join(timeout)
+    if thread.is_alive():
+        # release it before failing, or the test cannot end
+        write(kd() + '/state', 'off')
+        thread.join(60)
+        raise Failure('%s did not return in %d s' % (cmd, timeout))
+    return result['err']
+
+
+def check_windows_during(trace, pid, aggr, what, work):
+    """Run work() and check the windows it overlapped (at least three)."""
+    trace.clear()
+    work()
+    wins = trace.wait_windows(pid, 3)
+    gaps = gaps_us(wins)
+    short = [g for g in gaps if g < aggr * 0.995]
+    print('# %s: %d windows, %d-%d us (configured %d)' %
+          (what, len(wins), min(gaps), max(gaps), aggr))
+    true(not short, '%s: windows of %s us, configured %d us' %
+         (what, short, aggr))
+
+
+def command_burst(seconds):
+    """Every state command but on/off, again and again; all must succeed."""
+    def work():
+        end = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < end:
+            for cmd in ALL_CMDS:
+                eq(run_cmd(cmd), 0, cmd)
+                n += 1
+        print('# %d commands' % n)
+    return work
+
+
+def windows_under_commands(sample, aggr):
+    with Workload() as w, Aggregations() as trace:
+        stat_kdamond(w, sample, aggr)
+        ok(kd() + '/state', 'on')
+        pid = kdamond_pid()
+        check_windows_during(trace, pid, aggr, 'every command',
+                             command_burst(aggr * 6 / 1e6))
+        ok(kd() + '/state', 'off')
+
+
+@test
+def windows_intact_under_commands_fast_sampling():
+    """sample_us below 20 ms: the core sleeps in usleep_range()."""
+    windows_under_commands(10000, 300000)
+
+
+@test
+def windows_intact_under_commands_slow_sampling():
+    """sample_us above 20 ms: the core sleeps in schedule_timeout(), which
+    a wake of the kdamond would end early."""
+    windows_under_commands(50000, 500000)
+
+
+@test
+def windows_intact_under_frequent_commits():
+    """A commit every 0.35 s does not cut 1 s windows short (nor do
+    the ages of hot regions fall back)."""
+    with Workload() as w, Aggregations() as trace:
+        stat_kdamond(w, 10000, 1000000)
+        ok(kd() + '/state', 'on')
+        pid = kdamond_pid()
+
+        def commits():
+            for _ in range(12):
+                eq(run_cmd('commit'), 0, 'commit')
+                time.sleep(0.35)
+        check_windows_during(trace, pid, 1000000, 'commits', commits)
+        ok(kd() + '/state', 'off')
+
+
+@test
+def commit_returns_at_a_window_end():
+    """A commit returns at the natural end of a window, not before: with
+    10 s windows it takes seconds, and windows stay 10 s long."""
+    with Workload() as w, Aggregations() as trace:
+        stat_kdamond(w, 10000, 10000000)
+        ok(kd() + '/state', 'on')
+        pid = kdamond_pid()
+        wins = trace.wait_windows(pid, 1)
+        start = time.monotonic()
+        eq(run_cmd('commit', 120), 0, 'commit')
+        took = time.monotonic() - start
+        print('# commit took %.2f s' % took)
+        wins = trace.wait_windows(pid, 3)
+        true(min(gaps_us(wins)) >= 10000000 * 0.995,
+             'windows %s' % gaps_us(wins))
+        ok(kd() + '/state', 'off')
+
+
+def deactivated_kdamond(w, interval_us, nr_schemes=1):
+    stat_kdamond(w, 5000, 100000, nr_schemes)
+    deactivate_all(interval_us, nr_schemes)
+    with KdamondSleeps() as sleeps:
+        ok(kd() + '/state', 'on')
+        pid = kdamond_pid()
+        if interval_us > 20000:
+            sleeps.wait_parked(pid)
+    return pid
+
+
+def every_command_returns_empty(interval_us):
+    with Workload() as w:
+        pid = deactivated_kdamond(w, interval_us, nr_schemes=2)
+        for cmd in ALL_CMDS:
+            start = time.monotonic()
+            eq(run_cmd(cmd, 60), 0, cmd)
+            print('# %s: %.2f s' % (cmd, time.monotonic() - start))
+            for s in range(2):
+                if 'tried' in cmd:
+                    eq(numbered(scheme(s) + '/tried_regions'), [],
+                       'tried regions of a deactivated scheme')
+                    eq(value(scheme(s) + '/tried_regions/total_bytes'),
+                       '0', 'tried bytes of a deactivated scheme')
+                eq(value(scheme(s) + '/stats/nr_tried'), '0', 'nr_tried')
+        eq(state(), 'on', 'state')
+        eq(kdamond_pid(), pid, 'kdamond pid')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def commands_while_deactivated_interval_0():
+    """Deactivated, rechecked at every sampling: the kdamond samples on,
+    no scheme is tried, and tried regions updates end with none."""
+    every_command_returns_empty(0)
+
+
+@test
+def commands_while_deactivated_long_interval():
+    """Deactivated for 100 s between checks: every command is served from
+    the watermarks check, at once."""
+    every_command_returns_empty(100 * 1000 * 1000)
+
+
+@test
+def commit_of_no_scheme_while_deactivated():
+    """Monitoring goes on after a commit that removes every scheme from a
+    kdamond asleep for its watermarks."""
+    with Workload() as w, Aggregations() as trace:
+        pid = deactivated_kdamond(w, 100 * 1000 * 1000)
+        trace.clear()
+        ok(ctx() + '/schemes/nr_schemes', '0')
+        eq(run_cmd('commit', 60), 0, 'commit')
+        trace.wait_windows(pid, 3, 'windows after the commit')
+        eq(kdamond_pid(), pid, 'kdamond pid')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def commit_during_tried_regions_update():
+    """A commit while an update waits for an apply pass: the update reports
+    the next pass of the committed scheme, with its regions."""
+    with Workload() as w:
+        stat_kdamond(w, 5000, 100000, apply_us=600 * 1000 * 1000)
+        ok(kd() + '/state', 'on')
+        thread, result = write_in_thread(kd() + '/state',
+                                         'update_schemes_tried_regions')
+        wait_until_pending(thread, result, 'the tried regions update')
+        # the committed scheme is applied at every window
+        ok(scheme() + '/apply_interval_us', '0')
+        eq(run_cmd('commit'), 0, 'commit')
+        thread.join(120)
+        true(not thread.is_alive(), 'the update did not return')
+        eq(result['err'], 0, 'the update')
+        true(len(numbered(scheme() + '/tried_regions')) > 0,
+             'no tried regions')
+        true(int(value(scheme() + '/tried_regions/total_bytes')) > 0,
+             'no tried bytes')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def tried_regions_update_waits_for_one_pass():
+    """Tried regions are those of one whole apply pass: their bytes are
+    the scheme's tried bytes of that pass."""
+    with Workload() as w:
+        stat_kdamond(w, 5000, 100000)
+        ok(kd() + '/state', 'on')
+        for _ in range(3):
+            eq(run_cmd('update_schemes_tried_regions'), 0, 'update')
+            regions = numbered(scheme() + '/tried_regions')
+            true(regions, 'no tried regions')
+            total = sum(int(value('%s/tried_regions/%d/end' % (scheme(),
+                                                               r))) -
+                        int(value('%s/tried_regions/%d/start' % (scheme(),
+                                                                 r)))
+                        for r in regions)
+            eq(int(value(scheme() + '/tried_regions/total_bytes')), total,
+               'total_bytes')
+            # a pass covers the whole workload: its 4 MiB at least
+            true(total >= 4 << 20, 'one pass tried %d bytes' % total)
+        ok(kd() + '/state', 'off')
+
+
+def goal_quota(current):
+    """Set one user_input goal of 10000 with current, as a new goal."""
+    quotas = scheme() + '/quotas/'
+    ok(quotas + 'goals/nr_goals', '0')
+    eq(run_cmd('commit_schemes_quota_goals'), 0, 'removing the goals')
+    ok(quotas + 'goals/nr_goals', '1')
+    ok(quotas + 'goals/0/target_value', '10000')
+    ok(quotas + 'goals/0/current_value', str(current))
+    eq(run_cmd('commit_schemes_quota_goals'), 0, 'adding a goal')
+
+
+def effective_bytes():
+    eq(run_cmd('update_schemes_effective_quotas'), 0, 'effective quotas')
+    return int(value(scheme() + '/quotas/effective_bytes'))
+
+
+@test
+def quota_goals_command_adds_goals_with_their_values():
+    """commit_schemes_quota_goals gives the goals it adds their
+    current_value: far below the target the quota grows, far above it
+    stays at its floor."""
+    with Workload(mib=16) as w:
+        stat_kdamond(w, 5000, 50000)
+        ok(scheme() + '/quotas/reset_interval_ms', '100')
+        ok(kd() + '/state', 'on')
+        goal_quota(1)
+        wait_for(lambda: effective_bytes() > 1 << 20,
+                 'the effective quota to grow')
+        ok(kd() + '/state', 'off')
+        ok(scheme() + '/quotas/goals/nr_goals', '0')
+        ok(kd() + '/state', 'on')
+        goal_quota(1000000)
+        # from its floor of a byte, a quota below its goal doubles at each
+        # 100 ms reset: in 5 s it would pass 64 KiB many times over
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            true(effective_bytes() < 64 << 10, 'the quota grew')
+        ok(kd() + '/state', 'off')
+
+
+def hog_mib_for(permil_drop):
+    with open('/proc/meminfo') as f:
+        total = int(f.readline().split()[1])
+    return total * permil_drop // 1000 // 1024 + 1
+
+
+@test
+def scheme_deactivates_during_pending_update():
+    """A tried regions update waits for a far apply pass; then free memory
+    drops below the low watermark and the kdamond sleeps for its
+    watermarks: the update returns at once, with no region."""
+    with Workload() as w:
+        stat_kdamond(w, 5000, 100000, apply_us=600 * 1000 * 1000)
+        rate = free_mem_rate()
+        set_watermarks(100 * 1000 * 1000, 1000, 1000, rate - 60)
+        ok(kd() + '/state', 'on')
+        thread, result = write_in_thread(kd() + '/state',
+                                         'update_schemes_tried_regions')
+        wait_until_pending(thread, result, 'the tried regions update')
+        hog = Workload(mib=hog_mib_for(120))
+        try:
+            thread.join(60)
+            true(not thread.is_alive(), 'the update did not return')
+            eq(result['err'], 0, 'the update')
+            eq(numbered(scheme() + '/tried_regions'), [], 'tried regions')
+        finally:
+            hog.stop()
+        ok(kd() + '/state', 'off')
+
+
+@test
+def scheme_activates_during_pending_commit():
+    """The kdamond sleeps 10 s between watermark checks; a commit is served
+    at once from that sleep, and a scheme that activates meanwhile is
+    applied with the committed values."""
+    with Workload() as w:
+        stat_kdamond(w, 5000, 100000)
+        rate = free_mem_rate()
+        hog = Workload(mib=hog_mib_for(120))
+        try:
+            set_watermarks(10 * 1000 * 1000, 1000, 1000, rate - 60)
+            with KdamondSleeps() as sleeps:
+                ok(kd() + '/state', 'on')
+                sleeps.wait_parked(kdamond_pid())
+            thread, result = write_in_thread(kd() + '/state', 'commit')
+            hog.stop()
+            thread.join(60)
+            true(not thread.is_alive(), 'the commit did not return')
+            eq(result['err'], 0, 'commit')
+        finally:
+            hog.stop()
+
+        def tried():
+            eq(run_cmd('update_schemes_stats'), 0, 'stats')
+            return int(value(scheme() + '/stats/nr_tried')) > 0
+        wait_for(tried, 'the activated scheme to be tried')
+        ok(kd() + '/state', 'off')
+
+
+def killed_writer_exits(cmd, setup_slow):
+    """A writer killed while its command waits is gone within seconds."""
+    with Workload() as w:
+        setup_slow(w)
+        ok(kd() + '/state', 'on')
+        code = ('import os, sys\n'
+                'fd = os.open(%r, os.O_WRONLY)\n'
+                'os.write(fd, %r)\n' % (kd() + '/state', cmd.encode()))
+        child = subprocess.Popen([sys.executable, '-c', code])
+        wait_for(lambda: child.poll() is not None or
+                 in_command_wait(child.pid), 'the writer to wait')
+        true(child.poll() is None, '%s returned at once' % cmd)
+        start = time.monotonic()
+        child.send_signal(signal.SIGKILL)
+        try:
+            child.wait(30)
+        except subprocess.TimeoutExpired:
+            raise Failure('the killed writer of %s is still there' % cmd)
+        print('# killed %s writer gone in %.2f s' %
+              (cmd, time.monotonic() - start))
+        eq(state(), 'on', 'state after the kill')
+        ok(kd() + '/state', 'update_schemes_stats')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def killed_writer_of_pending_commit():
+    killed_writer_exits('commit', lambda w: stat_kdamond(w, 10000, 20000000))
+
+
+@test
+def killed_writer_of_running_update():
+    killed_writer_exits('update_schemes_tried_regions',
+                        lambda w: stat_kdamond(w, 10000, 100000,
+                                               apply_us=600 * 1000 * 1000))
+
+
+# Two commands at once on one kdamond: the second comes while the first
+# waits for the kdamond.  Documented outcomes: "on" fails with EBUSY (the
+# kdamond runs); "off" stops the kdamond and the first fails with
+# ECANCELED; every other pair both succeed.
+PAIR_SAMPLE_US = 1000000
+PAIR_AGGR_US = 2000000
+
+
+@test
+def every_pair_of_commands():
+    with Workload() as w:
+        stat_kdamond(w, PAIR_SAMPLE_US, PAIR_AGGR_US)
+        ok(kd() + '/state', 'on')
+        outcomes = {}
+        for first in WAITING_CMDS:
+            for second in ALL_CMDS + ['on', 'off']:
+                if state() != 'on':
+                    ok(kd() + '/state', 'on')
+                thread, result = write_in_thread(kd() + '/state', first)
+                wait_until_pending(thread, result, first)
+                err2 = run_cmd(second)
+                thread.join(120)
+                true(not thread.is_alive(), '%s did not return' % first)
+                got = (errname(result['err']), errname(err2))
+                want = ('success', 'success')
+                if second == 'on':
+                    want = ('success', 'EBUSY')
+                elif second == 'off':
+                    want = ('ECANCELED', 'success')
+                if got != want:
+                    outcomes[(first, second)] = got
+        true(not outcomes, 'pairs with other outcomes: %s' % outcomes)
+        if state() == 'on':
+            ok(kd() + '/state', 'off')
+
+
+@test
+def nr_files_have_a_maximum():
+    """Every nr_* file takes up to 65536 and fails above with EINVAL at
+    once, leaving the directory as it was; on takes a target with the
+    most regions."""
+    max_nr = 65536
+    ok(KDAMONDS + '/nr_kdamonds', '1')
+    ok(kd() + '/contexts/nr_contexts', '1')
+    ok(ctx() + '/targets/nr_targets', '1')
+    ok(ctx() + '/schemes/nr_schemes', '1')
+    ok(scheme() + '/quotas/goals/nr_goals', '1')
+    ok(scheme() + '/filters/nr_filters', '1')
+    regions = ctx() + '/targets/0/regions'
+    ok(regions + '/nr_regions', '1')
+    for path in (KDAMONDS + '/nr_kdamonds', ctx() + '/targets/nr_targets',
+                 regions + '/nr_regions', ctx() + '/schemes/nr_schemes',
+                 scheme() + '/quotas/goals/nr_goals',
+                 scheme() + '/filters/nr_filters'):
+        start = time.monotonic()
+        fails(path, str(max_nr + 1), errno.EINVAL)
+        fails(path, '3000000', errno.EINVAL)
+        true(time.monotonic() - start < 5, 'refusal took long')
+        eq(value(path), '1', path)
+    # the most regions pass "on" (paddr: no process needed), sorted and
+    # disjoint, a page each
+    ok(ctx() + '/schemes/nr_schemes', '0')
+    ok(ctx() + '/operations', 'paddr')
+    ok(regions + '/nr_regions', str(max_nr))
+    res = subprocess.run([os.path.join(HERE, 'damon_stress'), 'regions',
+                          regions, str(max_nr), str(1 << 32), '8192'])
+    eq(res.returncode, 0, 'filling the regions')
+    ok(kd() + '/state', 'on')
+    eq(state(), 'on', 'state')
+    ok(kd() + '/state', 'off')
+
+
+@test
+def long_creation_is_killable():
+    """A writer killed while it creates many directories returns, and the
+    directory is left empty."""
+    ok(KDAMONDS + '/nr_kdamonds', '1')
+    ok(kd() + '/contexts/nr_contexts', '1')
+    ok(ctx() + '/targets/nr_targets', '1')
+    regions = ctx() + '/targets/0/regions'
+    code = ('import os\n'
+            'fd = os.open(%r, os.O_WRONLY)\n'
+            'os.write(fd, b"65536")\n' % (regions + '/nr_regions'))
+    child = subprocess.Popen([sys.executable, '-c', code])
+    wait_for(lambda: child.poll() is not None or
+             len(os.listdir(regions)) > 100, 'the creation to start')
+    start = time.monotonic()
+    child.send_signal(signal.SIGKILL)
+    child.wait(60)
+    print('# killed after %.2f s' % (time.monotonic() - start))
+    if child.returncode == -signal.SIGKILL:
+        wait_for(lambda: value(regions + '/nr_regions') == '0',
+                 'the regions to go', timeout=60)
+    eq(numbered(regions), list(range(int(value(regions + '/nr_regions')))),
+       'region directories')
+
+
+if __name__ == '__main__':
+    main()
