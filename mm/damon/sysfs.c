@@ -848,7 +848,6 @@ static bool damon_sysfs_withdraw(struct damon_sysfs_mailbox *mailbox,
 	return withdrawn;
 }
 
-
 /*
  * Wait for @call, killably.  The kdamond may go to sleep for its watermarks
  * at any time after it last looked at its mailbox, so a wake cannot be sent
