@@ -488,6 +488,49 @@ static void damon_sysfs_test_build_pid_refs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before);
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_kvfree, kvfree, const void *);
+
+static void *damon_sysfs_test_kvcalloc(struct kunit *test, size_t n,
+				       size_t size)
+{
+	void *p = kvcalloc(n, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							damon_sysfs_test_kvfree,
+							p), 0);
+	return p;
+}
+
+/* "on" and "commit" take a target with as many regions as nr_regions does. */
+static void damon_sysfs_test_build_most_regions(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	struct damon_sysfs_region *regions;
+	struct kobject **items;
+	struct damon_ctx *ctx;
+	int i;
+
+	regions = damon_sysfs_test_kvcalloc(test, DAMON_SYSFS_MAX_NR,
+					    sizeof(*regions));
+	items = damon_sysfs_test_kvcalloc(test, DAMON_SYSFS_MAX_NR,
+					  sizeof(*items));
+	for (i = 0; i < DAMON_SYSFS_MAX_NR; i++) {
+		regions[i].start = 0x100000000UL + i * 0x2000UL;
+		regions[i].end = regions[i].start + 0x1000;
+		items[i] = &regions[i].kobj;
+	}
+	t->context.ops = DAMON_OPS_PADDR;
+	t->regions[0].items = items;
+	t->regions[0].nr = DAMON_SYSFS_MAX_NR;
+
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test,
+			damon_nr_regions(damon_sysfs_test_nth_target(ctx, 0)),
+			(unsigned int)DAMON_SYSFS_MAX_NR);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_sysfs_test_field, damon_sysfs_field_gen_params),
 	KUNIT_CASE(damon_sysfs_test_keyword_tables),
@@ -496,6 +539,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_vaddr),
 	KUNIT_CASE(damon_sysfs_test_build_paddr),
 	KUNIT_CASE(damon_sysfs_test_build_pid_refs),
+	KUNIT_CASE(damon_sysfs_test_build_most_regions),
 	{},
 };
 

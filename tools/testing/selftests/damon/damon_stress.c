@@ -12,10 +12,6 @@
  * are caught by the kernel log check of the test runner.
  *
  * Usage: damon_stress SECONDS PID
- *        damon_stress regions DIR N BASE STEP
- *
- * The second form fills regions DIR/0 .. DIR/N-1 with [BASE + i * STEP,
- * BASE + i * STEP + STEP / 2): many writes, for tests of large trees.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -180,32 +176,6 @@ static void *holder(void *arg)
 	return NULL;
 }
 
-static int fill_regions(const char *dir, long nr, unsigned long base,
-			unsigned long step)
-{
-	char path[512], val[32];
-	long i;
-	int err;
-
-	for (i = 0; i < nr; i++) {
-		unsigned long start = base + i * step;
-
-		snprintf(path, sizeof(path), "%s/%ld/start", dir, i);
-		snprintf(val, sizeof(val), "%lu", start);
-		err = sysfs_write(path, val);
-		if (!err) {
-			snprintf(path, sizeof(path), "%s/%ld/end", dir, i);
-			snprintf(val, sizeof(val), "%lu", start + step / 2);
-			err = sysfs_write(path, val);
-		}
-		if (err) {
-			fprintf(stderr, "# %s: %s\n", path, strerror(err));
-			return 1;
-		}
-	}
-	return 0;
-}
-
 int main(int argc, char *argv[])
 {
 	void *(*fns[])(void *) = { resizer, commander, holder, holder };
@@ -213,10 +183,6 @@ int main(int argc, char *argv[])
 	int nr_failed_kinds = 0;
 	int i;
 
-	if (argc == 6 && !strcmp(argv[1], "regions"))
-		return fill_regions(argv[2], atol(argv[3]),
-				    strtoul(argv[4], NULL, 0),
-				    strtoul(argv[5], NULL, 0));
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s SECONDS PID\n", argv[0]);
 		return 1;

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from _damon_test import (HERE, KDAMONDS, Aggregations, Failure,
+from _damon_test import (KDAMONDS, Aggregations, Failure,
                          KdamondSleeps, Workload,
                          ctx, eq, errname, fails, gaps_us, in_command_wait,
                          kd, main, numbered, ok, set_intervals,
@@ -456,9 +456,10 @@ def every_pair_of_commands():
 
 @test
 def nr_files_have_a_maximum():
-    """Every nr_* file takes up to 65536 and fails above with EINVAL at
-    once, leaving the directory as it was; on takes a target with the
-    most regions."""
+    """Every nr_* file fails above 65536 with EINVAL at once, leaving the
+    directory as it was.  (That on and commit take a tree of that size is
+    the kunit case damon_sysfs_test_build_most_regions: making 65536
+    directories takes minutes on the debug kernel.)"""
     max_nr = 65536
     ok(KDAMONDS + '/nr_kdamonds', '1')
     ok(kd() + '/contexts/nr_contexts', '1')
@@ -477,17 +478,6 @@ def nr_files_have_a_maximum():
         fails(path, '3000000', errno.EINVAL)
         true(time.monotonic() - start < 5, 'refusal took long')
         eq(value(path), '1', path)
-    # the most regions pass "on" (paddr: no process needed), sorted and
-    # disjoint, a page each
-    ok(ctx() + '/schemes/nr_schemes', '0')
-    ok(ctx() + '/operations', 'paddr')
-    ok(regions + '/nr_regions', str(max_nr))
-    res = subprocess.run([os.path.join(HERE, 'damon_stress'), 'regions',
-                          regions, str(max_nr), str(1 << 32), '8192'])
-    eq(res.returncode, 0, 'filling the regions')
-    ok(kd() + '/state', 'on')
-    eq(state(), 'on', 'state')
-    ok(kd() + '/state', 'off')
 
 
 @test
