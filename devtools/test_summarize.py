@@ -3,10 +3,11 @@
 """Tests of summarize.py, on the outputs of a recorded guest run.
 
 testdata/summarize/good/ is what a passing `make check` guest left in its
-out/ directory (trimmed).  Each test breaks one thing in a copy of it, the
-way a broken interface or a broken harness would, and the summary must
-count a failure.  The good run itself must pass, so that every test can
-fail.  KERNEL_TREE names a kernel tree for its KTAP parser
+out/ directory (a plain kernel, five programs: testdata/summarize/Makefile
+says which).  Each test breaks one thing in a copy of it, the way a broken
+interface or a broken harness would, and the summary must count a failure.
+The good run itself must pass, so that every test can fail.  The kmemleak
+tests add what the debug kernel's guest writes: its status and reports.  KERNEL_TREE names a kernel tree for its KTAP parser
 (tools/testing/kunit); `make check` sets it.
 """
 
@@ -53,13 +54,21 @@ class Run:
         with open(MAKEFILE) as f:
             makefile = f.read()
         if drop_prog:
-            makefile = makefile.replace(' ' + drop_prog, '')
+            makefile = re.sub(r'\b%s\b' % re.escape(drop_prog), '',
+                              makefile)
         with open(self.tree + '/tools/testing/selftests/damon/Makefile',
                   'w') as f:
             f.write(makefile)
         self.vm_rc = 0
-        self.flavor = 'debug'
+        self.flavor = 'plain'
         self.tests = []
+
+    def debug(self):
+        """What the guest of a debug kernel adds: a clean kmemleak."""
+        self.flavor = 'debug'
+        self.write('kmemleak-status.txt', 'ok\n')
+        self.write('kmemleak.txt', '')
+        self.write('kmemleak-boot.txt', '')
 
     def path(self, name):
         return os.path.join(self.out, name)
@@ -109,12 +118,18 @@ class SummarizeTest(unittest.TestCase):
     def tearDown(self):
         self.run_.cleanup()
 
-    def assertFails(self, what):
+    def assertFails(self, what, expect):
+        """The summary fails, and a FAILED line matches expect."""
         rc = self.run_.summarize()
         self.assertEqual(rc, 1, '%s: passed\n%s' % (what,
                                                      self.run_.output))
         m = re.match(r'^(\d+) passed, (\d+) failed', self.run_.last)
         self.assertTrue(m and int(m.group(2)) > 0, self.run_.last)
+        failed = [line for line in self.run_.output.splitlines()
+                  if line.startswith('FAILED: ')]
+        self.assertTrue(any(re.search(expect, line) for line in failed),
+                        '%s: no FAILED line matches %r:\n%s' %
+                        (what, expect, '\n'.join(failed)))
 
     # the baseline: without it, every test below could pass for nothing
     def test_good_run_passes(self):
@@ -128,11 +143,13 @@ class SummarizeTest(unittest.TestCase):
 
     def test_interface_absent(self):
         self.run_.write('interface.txt', 'absent\n')
-        self.assertFails('interface absent')
+        self.assertFails('interface absent',
+                        'interface is not in the guest \\(absent\\)')
 
     def test_interface_file_missing(self):
         os.unlink(self.run_.path('interface.txt'))
-        self.assertFails('no interface.txt')
+        self.assertFails('no interface.txt',
+                        'interface is not in the guest \\(unknown\\)')
 
     def test_programs_skip_without_interface(self):
         # what the kselftests printed on a kernel without the interface
@@ -143,14 +160,15 @@ class SummarizeTest(unittest.TestCase):
                     '# 1..0 # SKIP no DAMON sysfs interface',
                     'ok %d selftests: damon: %s # SKIP' % (i, p)]
         self.run_.write('kselftest.tap', '\n'.join(tap) + '\n')
-        self.assertFails('every program skipped')
+        self.assertFails('every program skipped',
+                        'skipped \\(not allowed\\): no DAMON sysfs')
 
     def block(self, prog):
         """Where prog's output and result line are in kselftest.tap."""
         tap = self.run_.read('kselftest.tap')
         m = re.search(r'^# selftests: damon: %s\n(.*?)^((?:not )?ok (\d+) '
-                      r'selftests: damon: %s.*\n)' % (re.escape(prog),
-                                                     re.escape(prog)),
+                      r'selftests: damon: %s[^\n]*\n)' % (re.escape(prog),
+                                                         re.escape(prog)),
                       tap, re.M | re.S)
         self.assertTrue(m, prog)
         return tap, m
@@ -164,68 +182,80 @@ class SummarizeTest(unittest.TestCase):
     def test_program_prints_no_tap(self):
         self.replace_block('sysfs_stress.py', '',
                            'ok %d selftests: damon: sysfs_stress.py')
-        self.assertFails('a program without TAP')
+        self.assertFails('a program without TAP',
+                        'sysfs_stress.py: printed no TAP plan')
 
     def test_plan_with_missing_results(self):
         self.run_.edit('kselftest.tap',
                        re.compile(r'^# ok 2 .*\n', re.M), '')
-        self.assertFails('a missing result')
+        self.assertFails('a missing result',
+                        'plan 1\\.\\.\\d+, \\d+ results')
 
     def test_plan_with_extra_results(self):
         self.run_.edit('kselftest.tap',
                        re.compile(r'^(# ok 2 .*\n)', re.M), r'\1\1')
-        self.assertFails('a result twice')
+        self.assertFails('a result twice',
+                        'plan 1\\.\\.\\d+, \\d+ results')
 
     def test_program_bails_out(self):
         self.run_.edit('kselftest.tap', re.compile(r'^(# ok 2 .*\n)', re.M),
                        r'\1# Bail out! something broke\n')
-        self.assertFails('a bail out')
+        self.assertFails('a bail out',
+                        'Bail out! something broke')
 
     def test_program_never_ran(self):
         tap, m = self.block('sysfs_stress.py')
         self.run_.write('kselftest.tap', tap[:m.start()] + tap[m.end():])
-        self.assertFails('a program missing')
+        self.assertFails('a program missing',
+                        'sysfs_stress.py did not run')
 
     def test_program_not_in_makefile(self):
         self.run_.cleanup()
         self.run_ = Run(drop_prog='sysfs_stress.py')
-        self.assertFails('a program the Makefile does not list')
+        self.assertFails('a program the Makefile does not list',
+                        'sysfs_stress.py ran but is not expected')
 
     def test_upstream_program_fails(self):
         self.run_.edit('kselftest.tap', re.compile(
             r'^ok (\d+) selftests: damon: sysfs\.sh$', re.M),
             r'not ok \1 selftests: damon: sysfs.sh # exit=1')
-        self.assertFails('an upstream test failing')
+        self.assertFails('an upstream test failing',
+                        'sysfs.sh: exit status')
 
     def test_upstream_program_skip_not_allowed(self):
         self.run_.edit('kselftest.tap', re.compile(
             r'^ok (\d+) selftests: damon: sysfs\.sh$', re.M),
             r'ok \1 selftests: damon: sysfs.sh # SKIP')
-        self.assertFails('an upstream sysfs test skipping')
+        self.assertFails('an upstream sysfs test skipping',
+                        'sysfs.sh skipped \\(not allowed\\)')
 
     def test_program_timed_out(self):
         self.run_.edit('kselftest.tap', re.compile(
             r'^ok (\d+) selftests: damon: sysfs_stress\.py$', re.M),
             r'not ok \1 selftests: damon: sysfs_stress.py '
             r'# TIMEOUT 1200 seconds')
-        self.assertFails('a timeout')
+        self.assertFails('a timeout',
+                        'sysfs_stress.py: timed out')
 
     def test_program_failed_with_subtests_passing(self):
         self.run_.edit('kselftest.tap', re.compile(
             r'^ok (\d+) selftests: damon: sysfs_control\.py$', re.M),
             r'not ok \1 selftests: damon: sysfs_control.py # exit=1')
-        self.assertFails('a failing exit status')
+        self.assertFails('a failing exit status',
+                        'sysfs_control.py: exit status')
 
     def test_subtest_fails(self):
         self.run_.edit('kselftest.tap', re.compile(r'^# ok 3 ', re.M),
                        '# not ok 3 ')
-        self.assertFails('a failing subtest')
+        self.assertFails('a failing subtest',
+                        'sysfs_tree.py: ')
 
     def test_subtest_skipped(self):
         self.run_.edit('kselftest.tap',
                        re.compile(r'^(# ok 3 \S+)$', re.M),
                        r'\1 # SKIP no cgroup2')
-        self.assertFails('a skipped subtest')
+        self.assertFails('a skipped subtest',
+                        'skipped \\(not allowed\\): no cgroup2')
 
     def test_damo_skip_allowed(self):
         self.replace_block(
@@ -238,34 +268,41 @@ class SummarizeTest(unittest.TestCase):
     def test_other_program_skip_not_allowed(self):
         self.replace_block('damo_compat.py', '# 1..0 # SKIP needs root\n',
                            'ok %d selftests: damon: damo_compat.py # SKIP')
-        self.assertFails('a skip for another reason')
+        self.assertFails('a skip for another reason',
+                        'damo_compat.py skipped \\(not allowed\\): needs root')
 
     def test_kselftests_missing(self):
         os.unlink(self.run_.path('kselftest.tap'))
-        self.assertFails('no kselftest.tap')
+        self.assertFails('no kselftest.tap',
+                        'kselftests did not run')
 
     def test_kselftests_did_not_finish(self):
         self.run_.write('kselftest-status.txt', 'did not finish in 2700 s\n')
-        self.assertFails('the guest deadline')
+        self.assertFails('the guest deadline',
+                        'kselftests: did not finish')
 
     def test_kunit_suite_not_ok(self):
         self.run_.edit('boot-dmesg.txt',
                        re.compile(r'^(\[[ 0-9.]+\] )ok (\d+) damon-sysfs$',
                                   re.M), r'\1not ok \2 damon-sysfs')
-        self.assertFails('a suite-level kunit not ok')
+        self.assertFails('a suite-level kunit not ok',
+                        'kunit damon-sysfs$')
 
     def test_kunit_param_not_ok(self):
-        # the first parameter line (eight spaces of indent)
+        # the first parameter line (eight spaces of indent, after the
+        # one that follows the timestamp)
         self.run_.edit('boot-dmesg.txt',
-                       re.compile(r'^(\[[ 0-9.]+\] {8})ok ', re.M),
+                       re.compile(r'^(\[[ 0-9.]+\] {9})ok ', re.M),
                        r'\1not ok ')
-        self.assertFails('a parameter-level kunit not ok')
+        self.assertFails('a parameter-level kunit not ok',
+                        'kunit damon-sysfs-schemes\\.\\w+\\.')
 
     def test_kunit_case_skipped(self):
         self.run_.edit('boot-dmesg.txt',
-                       re.compile(r'^(\[[ 0-9.]+\] {4}ok \d+ \S+)$', re.M),
+                       re.compile(r'^(\[[ 0-9.]+\] {5}ok \d+ \S+)$', re.M),
                        r'\1 # SKIP no reason')
-        self.assertFails('a skipped kunit case')
+        self.assertFails('a skipped kunit case',
+                        'kunit \\S+ skipped \\(not allowed\\)')
 
     def test_kunit_suite_missing(self):
         self.run_.edit('boot-dmesg.txt', '# Subtest: damon-sysfs-schemes',
@@ -273,12 +310,14 @@ class SummarizeTest(unittest.TestCase):
         self.run_.edit('boot-dmesg.txt',
                        re.compile(r'ok (\d+) damon-sysfs-schemes$', re.M),
                        r'ok \1 something-else')
-        self.assertFails('a kunit suite missing')
+        self.assertFails('a kunit suite missing',
+                        'kunit suite damon-sysfs-schemes did not run')
 
     def test_kernel_log_missing(self):
         os.unlink(self.run_.path('boot-dmesg.txt'))
         os.unlink(self.run_.path('console.log'))
-        self.assertFails('no kernel log')
+        self.assertFails('no kernel log',
+                        'kunit: no kernel log')
 
     REPORTS = [
         'BUG: KASAN: slab-use-after-free in damon_sysfs_foo+0x1/0x2',
@@ -317,48 +356,72 @@ class SummarizeTest(unittest.TestCase):
             with self.subTest(report=line):
                 self.run_.write('dmesg.txt',
                                 dmesg + '[  123.456789] ' + line + '\n')
-                self.assertFails(line)
+                self.assertFails(line,
+                        'kernel reports in dmesg.txt')
 
     def test_kernel_report_on_console_only(self):
         # the guest died before writing dmesg.txt
         os.unlink(self.run_.path('dmesg.txt'))
         self.run_.append('console.log', '[  99.1] Call Trace:\n')
-        self.assertFails('a report in the console log')
+        self.assertFails('a report in the console log',
+                        'kernel reports in console.log')
+
+    def test_kmemleak_clean_passes(self):
+        self.run_.debug()
+        self.assertEqual(self.run_.summarize(), 0, self.run_.output)
 
     def test_kmemleak_leaks(self):
+        self.run_.debug()
         self.run_.write('kmemleak.txt',
                         'unreferenced object 0xffff888 (size 64):\n'
                         '  backtrace:\n    damon_new_ctx+0x1/0x2\n')
-        self.assertFails('a leak')
+        self.assertFails('a leak',
+                        'kmemleak found leaks')
 
     def test_kmemleak_missing(self):
+        self.run_.debug()
         self.run_.write('kmemleak-status.txt',
                         '/sys/kernel/debug/kmemleak missing\n')
-        self.assertFails('kmemleak missing')
+        self.assertFails('kmemleak missing',
+                        'kmemleak did not run: .*missing')
+
+    def test_kmemleak_refused(self):
+        self.run_.debug()
+        self.run_.write('kmemleak-status.txt',
+                        "'echo scan > /sys/kernel/debug/kmemleak' failed\n")
+        self.assertFails('kmemleak refusing a scan',
+                        'kmemleak did not run: .*failed')
 
     def test_kmemleak_disabled(self):
+        self.run_.debug()
         self.run_.write('kmemleak-status.txt',
                         'kmemleak disabled itself (dmesg)\n')
-        self.assertFails('kmemleak disabled')
+        self.assertFails('kmemleak disabled',
+                        'kmemleak did not run: kmemleak disabled')
 
     def test_kmemleak_never_ran_on_debug(self):
-        os.unlink(self.run_.path('kmemleak-status.txt'))
-        os.unlink(self.run_.path('kmemleak.txt'))
-        self.assertFails('no kmemleak on the debug kernel')
+        self.run_.flavor = 'debug'
+        self.assertFails('no kmemleak on the debug kernel',
+                        'kmemleak did not run: no status')
 
     def test_kmemleak_report_file_missing(self):
+        self.run_.debug()
         os.unlink(self.run_.path('kmemleak.txt'))
-        self.assertFails('no kmemleak.txt')
+        self.assertFails('no kmemleak.txt',
+                        'kmemleak: no report file')
 
     def test_kmemleak_boot_leak_in_damon(self):
+        self.run_.debug()
         self.run_.write('kmemleak-boot.txt',
                         'unreferenced object 0xffff888 (size 64):\n'
                         '  backtrace:\n    damon_sysfs_test_foo+0x1/0x2\n')
-        self.assertFails('a kunit leak in DAMON code')
+        self.assertFails('a kunit leak in DAMON code',
+                        'DAMON leaks at boot')
 
     def test_vm_failed(self):
         self.run_.vm_rc = 124
-        self.assertFails('a VM timeout')
+        self.assertFails('a VM timeout',
+                        'guest did not finish cleanly \\(rc 124\\)')
 
 
 if __name__ == '__main__':
