@@ -6,6 +6,12 @@
 # the kselftests run in the guest, plus the kernel's own bug reports.  Ends
 # with "N passed, N failed"; exits non-zero on any failure.  TEST names
 # kselftests to run (e.g. sysfs_tree.py); default: all.
+#
+# Our kselftests run on the test kernel.  The compatibility checks of the
+# ABI, upstream's selftests and damo (COMPAT_PROGS), run on the plain kernel
+# in a second guest when the test kernel is the debug one: upstream's fork a
+# process per check and damo is Python through and through, which under
+# KASAN and TCG takes them longer than the whole of ours.
 . "$(dirname "$0")/lib.sh"
 
 flavor=${FLAVOR:-debug}
@@ -27,39 +33,76 @@ rm -rf "$ksft"
 make -s -C "$tree/tools/testing/selftests" TARGETS=damon \
 	INSTALL_PATH="$ksft" install >/dev/null
 
+# Which programs run where: main (the test kernel) and compat (plain).
+progs() { python3 "$DEVTOOLS/summarize.py" --tree "$tree" --list "$1"; }
+main_progs=()
+compat_progs=()
+if [ "$variant" = ours ] && [ "$flavor" != plain ]; then
+	mapfile -t ours < <(progs main)
+	mapfile -t upstream < <(progs compat)
+else
+	mapfile -t ours < <(progs main; progs compat)
+	upstream=()
+fi
+for p in "${ours[@]}"; do
+	if [ $# -eq 0 ] || [[ " $* " == *" $p "* ]]; then main_progs+=("$p"); fi
+done
+for p in "${upstream[@]}"; do
+	if [ $# -eq 0 ] || [[ " $* " == *" $p "* ]]; then compat_progs+=("$p"); fi
+done
+
 out=${OUT:-$REPO/out/check-$variant-$flavor}
 rm -rf "$out"
 mkdir -p "$out"
-ksft_args=""
-for t in "$@"; do ksft_args+=" -t damon:$t"; done
 vm_timeout=${VM_TIMEOUT:-3000}
-# the guest stops the kselftests in time to write its logs
-printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\nGUEST_DEADLINE=%d\n' "$ksft" \
-	"$ksft_args" $((vm_timeout - 300)) > "$out/env"
-[ "$flavor" = debug ] && printf 'DAMON_TEST_KASAN=1\nDAMON_TEST_KMEMLEAK=1\n' >> "$out/env"
-# damo, the users' tool, is not ours and never in the repo: a check of it
-# runs only where a checkout of it was left (DAMO, or the cache).
-damo=${DAMO:-$CACHE/damo/damo}
-[ -f "$damo" ] && printf 'DAMO=%q\n' "$damo" >> "$out/env"
 
-log "booting $variant/$flavor ($("$DEVTOOLS/accel.sh")); console: $out/console.log"
-start=$(date +%s)
-set +e
-"$DEVTOOLS/vm.sh" -t "$vm_timeout" "$build" "$out" \
-	"$DEVTOOLS/guest-check.sh"
-vmrc=$?
-set -e
-log "guest finished in $(( $(date +%s) - start ))s (rc $vmrc)"
+# run_guest BUILD OUT FLAVOR PROGRAM...: the programs in a guest of BUILD.
+run_guest() {
+	local gbuild=$1 gout=$2 gflavor=$3 args="" p
+	shift 3
+	mkdir -p "$gout"
+	for p in "$@"; do args+=" -t damon:$p"; done
+	# no program: kunit and the whole-run checks only
+	[ $# -eq 0 ] && args=none
+	# the guest stops the kselftests in time to write its logs
+	printf 'KSFT_DIR=%q\nKSFT_ARGS=%q\nGUEST_DEADLINE=%d\n' "$ksft" \
+		"$args" $((vm_timeout - 300)) > "$gout/env"
+	[ "$gflavor" = debug ] &&
+		printf 'DAMON_TEST_KASAN=1\nDAMON_TEST_KMEMLEAK=1\n' >> "$gout/env"
+	# damo, the users' tool, is not ours and never in the repo: a check
+	# of it runs only where a checkout of it was left (DAMO, or the cache).
+	local damo=${DAMO:-$CACHE/damo/damo}
+	[ -f "$damo" ] && printf 'DAMO=%q\n' "$damo" >> "$gout/env"
+	log "booting $variant/$gflavor ($("$DEVTOOLS/accel.sh")): $# programs;" \
+	    "console: $gout/console.log"
+	local start rc=0
+	start=$(date +%s)
+	"$DEVTOOLS/vm.sh" -t "$vm_timeout" "$gbuild" "$gout" \
+		"$DEVTOOLS/guest-check.sh" || rc=$?
+	log "guest finished in $(( $(date +%s) - start ))s (rc $rc)"
+	return $rc
+}
 
-# The patch series: applies to pristine 6.12 and builds after each patch.
-series_rc=0
-if [ "$variant" = ours ] && [ $# -eq 0 ]; then
-	log "checking the patch series (log: $out/series.log)"
-	"$DEVTOOLS/series.sh" --check > "$out/series.log" 2>&1 || series_rc=$?
+vmrc=0
+run_guest "$build" "$out" "$flavor" "${main_progs[@]}" || vmrc=$?
+compat_args=()
+if [ ${#compat_progs[@]} -gt 0 ]; then
+	plain=$("$DEVTOOLS/build.sh" "$variant" plain)
+	compat_rc=0
+	run_guest "$plain" "$out/compat" plain "${compat_progs[@]}" ||
+		compat_rc=$?
+	compat_args=(--compat-out "$out/compat" --compat-vm-rc "$compat_rc")
 fi
 
+# The patch series: applies to pristine 6.12 and builds after each patch.
 series_args=()
-[ "$variant" = ours ] && [ $# -eq 0 ] && series_args=(--series-rc "$series_rc")
+if [ "$variant" = ours ] && [ $# -eq 0 ]; then
+	series_rc=0
+	log "checking the patch series (log: $out/series.log)"
+	"$DEVTOOLS/series.sh" --check > "$out/series.log" 2>&1 || series_rc=$?
+	series_args=(--series-rc "$series_rc")
+fi
+
 python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" \
 	--variant "$variant" --flavor "$flavor" --vm-rc "$vmrc" \
-	--harness-rc "$harness_rc" "${series_args[@]}" "$@"
+	--harness-rc "$harness_rc" "${series_args[@]}" "${compat_args[@]}" "$@"

@@ -47,8 +47,10 @@ fi
 cd "$KSFT_DIR" || exit 1
 # Through a pipe, which the console shows too: the runner reopens
 # /dev/stdout, and two opens of one file would overwrite each other.
+# KSFT_ARGS "none": this guest runs no kselftest.
 # shellcheck disable=SC2016
-setsid bash -c './run_kselftest.sh $KSFT_ARGS 2>&1 | tee "$1"' _ \
+setsid bash -c '[ "$KSFT_ARGS" = none ] && exec echo 1..0 > "$1"
+	./run_kselftest.sh $KSFT_ARGS 2>&1 | tee "$1"' _ \
 	"$out/kselftest.tap" &
 runner=$!
 deadline=$(( $(date +%s) + ${GUEST_DEADLINE:-2700} ))

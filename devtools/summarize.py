@@ -241,14 +241,21 @@ def parse_kselftest(lines):
     return outer_plan, programs, outer
 
 
-def kselftests(out, expected, tap_progs, tally):
-    """Check each program that ran.  Programs in tap_progs print KTAP: their
-    plan and subtests count; the others count by their exit status."""
-    path = os.path.join(out, 'kselftest.tap')
-    if not os.path.exists(path):
-        tally.add(False, 'kselftests did not run')
-        return
-    outer_plan, programs, outer = parse_kselftest(read_lines(path))
+def kselftests(outs, expected, tap_progs, tally):
+    """Check each program that ran, in any of the guests of outs.  Programs
+    in tap_progs print KTAP: their plan and subtests count; the others
+    count by their exit status."""
+    outer_plan, programs, outer = 0, [], []
+    for out in outs:
+        path = os.path.join(out, 'kselftest.tap')
+        if not os.path.exists(path):
+            tally.add(False, 'kselftests did not run (%s)' % out)
+            return
+        plan, progs, results = parse_kselftest(read_lines(path))
+        outer_plan = None if plan is None or outer_plan is None else \
+            outer_plan + plan
+        programs += progs
+        outer += results
     by_name = {p.name: p for p in programs}
     results = {name: (ok, rest) for ok, name, rest in outer}
     tally.add(outer_plan == len(expected),
@@ -347,7 +354,8 @@ def interface(out, tally):
 
 
 def guest_finished(out, vm_rc, tally):
-    tally.add(vm_rc == 0, 'the guest did not finish cleanly (rc %d)' % vm_rc)
+    tally.add(vm_rc == 0, 'the guest did not finish cleanly (rc %d, %s)' %
+              (vm_rc, out))
     path = os.path.join(out, 'kselftest-status.txt')
     if os.path.exists(path):
         status = open(path).read().strip()
@@ -356,14 +364,20 @@ def guest_finished(out, vm_rc, tally):
 
 def summarize(args):
     tally = Tally()
-    guest_finished(args.out, args.vm_rc, tally)
-    if args.variant == 'ours':
-        interface(args.out, tally)
+    guests = [(args.out, args.vm_rc)]
+    if args.compat_out:
+        guests.append((args.compat_out, args.compat_vm_rc))
+    for out, vm_rc in guests:
+        guest_finished(out, vm_rc, tally)
+        if args.variant == 'ours':
+            interface(out, tally)
     kunit(args.tree, args.out, tally)
     mk = makefile_vars(args.tree)
     expected = args.tests or mk.get('TEST_PROGS', [])
-    kselftests(args.out, expected, mk.get('TAP_PROGS', []), tally)
-    kernel_reports(args.out, tally)
+    kselftests([out for out, _ in guests], expected, mk.get('TAP_PROGS', []),
+               tally)
+    for out, _ in guests:
+        kernel_reports(out, tally)
     kmemleak(args.out, args.flavor == 'debug', tally)
     if args.series_rc is not None:
         tally.add(args.series_rc == 0,
@@ -386,16 +400,32 @@ def summarize(args):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('--tree', required=True)
-    ap.add_argument('--out', required=True)
+    ap.add_argument('--out', default=None)
     ap.add_argument('--variant', default='ours')
     ap.add_argument('--flavor', default='debug')
     ap.add_argument('--vm-rc', type=int, default=0)
+    ap.add_argument('--compat-out', default=None,
+                    help='the out directory of the plain kernel\'s guest '
+                    'that ran upstream\'s selftests')
+    ap.add_argument('--compat-vm-rc', type=int, default=0)
+    ap.add_argument('--list', choices=['main', 'compat'], default=None,
+                    help='print the kselftest programs of the tree\'s '
+                    'Makefile, one a line, and exit: main, ours (TAP_PROGS)'
+                    ' but COMPAT_PROGS; compat, the others')
     ap.add_argument('--series-rc', type=int, default=None)
     ap.add_argument('--harness-rc', type=int, default=None)
     ap.add_argument('tests', nargs='*',
                     help='the kselftest programs asked for (default: all '
                     'of the Makefile)')
     args = ap.parse_args(argv)
+    if args.list:
+        mk = makefile_vars(args.tree)
+        main_progs = [p for p in mk.get('TAP_PROGS', [])
+                      if p not in mk.get('COMPAT_PROGS', [])]
+        for p in mk.get('TEST_PROGS', []):
+            if (p in main_progs) == (args.list == 'main'):
+                print(p)
+        return 0
     tally = summarize(args)
     return 1 if tally.failed else 0
 

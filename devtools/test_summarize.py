@@ -421,7 +421,7 @@ class SummarizeTest(unittest.TestCase):
     def test_vm_failed(self):
         self.run_.vm_rc = 124
         self.assertFails('a VM timeout',
-                        'guest did not finish cleanly \\(rc 124\\)')
+                        'guest did not finish cleanly \\(rc 124')
 
 
 if __name__ == '__main__':
