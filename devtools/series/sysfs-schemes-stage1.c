@@ -103,6 +103,16 @@ int damon_sysfs_commit_goal_values(struct damon_ctx *dst, struct damon_ctx *src)
 	return 0;
 }
 
+/**
+ * damon_sysfs_tried_rebase() - follow a commit with the tried regions update
+ * @ctx:	the running context.
+ *
+ * No scheme, no update: nothing to follow.
+ */
+void damon_sysfs_tried_rebase(struct damon_ctx *ctx)
+{
+}
+
 static void *damon_sysfs_unsupported(const struct damon_sysfs_array *schemes)
 {
 	return ERR_PTR(-EOPNOTSUPP);
