@@ -130,10 +130,12 @@ for p in "$out"/0*.patch; do
 done
 "$DEVTOOLS/tree.sh" series >/dev/null
 # start from pristine real copies of what the series touches: the tree is
-# hard-linked to the pristine source, which patching must not change
+# hard-linked to the pristine source, which patching must not change.  The
+# copies get new times, so that make rebuilds what an earlier check built
+# from patched files.
 for p in "${TOUCHED[@]}"; do
 	rm -rf "${tree:?}/$p"
-	[ -e "$pristine/$p" ] && (cd "$pristine" && cp -a --parents "$p" "$tree/")
+	[ -e "$pristine/$p" ] && (cd "$pristine" && cp -r --parents "$p" "$tree/")
 done
 "$DEVTOOLS/build.sh" series plain >/dev/null
 for p in "$out"/0*.patch; do
