@@ -9,6 +9,7 @@ prints one JSON object.  Not a test: it asserts nothing about speed.
 
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -20,9 +21,17 @@ import _damon_test as t  # noqa: E402
 N = int(os.environ.get('BENCH_N', '20'))
 
 
-def timed(fn, n):
+# Commands arrive at random points of the kdamond's windows, as users'
+# do: back to back, each would start where the last one ended, at a window
+# boundary, and wait a whole window.  The pauses are not timed.
+PHASES = random.Random(12)
+
+
+def timed(fn, n, spread_s=0.0):
     times = []
     for _ in range(n):
+        if spread_s:
+            time.sleep(PHASES.uniform(0, spread_s))
         start = time.monotonic()
         fn()
         times.append((time.monotonic() - start) * 1000)
@@ -50,16 +59,16 @@ def main():
             trace.wait_windows(pid, 2)
             trace.clear()
             res['commit_ms'] = timed(
-                lambda: ok(t.kd() + '/state', 'commit'), N)
+                lambda: ok(t.kd() + '/state', 'commit'), N, 0.2)
             # what the commits did to DAMON's windows (100 ms configured)
             res['shortest_window_during_commits_ms'] = min(
                 t.gaps_us(trace.windows(pid))) / 1000
         res['update_schemes_stats_ms'] = timed(
-            lambda: ok(t.kd() + '/state', 'update_schemes_stats'), N)
+            lambda: ok(t.kd() + '/state', 'update_schemes_stats'), N, 0.2)
         # a process, default intervals: the usual damo report access
         res['vaddr_update_schemes_tried_regions_ms'] = timed(
             lambda: ok(t.kd() + '/state', 'update_schemes_tried_regions'),
-            N)
+            N, 0.2)
         ok(t.kd() + '/state', 'off')
 
         res['on_off_cycle_ms'] = timed(lambda: (
