@@ -179,6 +179,12 @@ class SummarizeTest(unittest.TestCase):
                         '# selftests: damon: %s\n' % prog + inner +
                         result % int(m.group(3)) + '\n' + tap[m.end():])
 
+    def set_result(self, prog, result):
+        """Replace prog's result line by result, formatted with its number."""
+        self.run_.edit('kselftest.tap', re.compile(
+            r'^ok (\d+) selftests: damon: %s$' % re.escape(prog), re.M),
+            lambda m: result % int(m.group(1)))
+
     def test_program_prints_no_tap(self):
         self.replace_block('sysfs_stress.py', '',
                            'ok %d selftests: damon: sysfs_stress.py')
@@ -216,31 +222,26 @@ class SummarizeTest(unittest.TestCase):
                         'sysfs_stress.py ran but is not expected')
 
     def test_upstream_program_fails(self):
-        self.run_.edit('kselftest.tap', re.compile(
-            r'^ok (\d+) selftests: damon: sysfs\.sh$', re.M),
-            r'not ok \1 selftests: damon: sysfs.sh # exit=1')
+        self.set_result('sysfs.sh',
+                        'not ok %d selftests: damon: sysfs.sh # exit=1')
         self.assertFails('an upstream test failing',
                         'sysfs.sh: exit status')
 
     def test_upstream_program_skip_not_allowed(self):
-        self.run_.edit('kselftest.tap', re.compile(
-            r'^ok (\d+) selftests: damon: sysfs\.sh$', re.M),
-            r'ok \1 selftests: damon: sysfs.sh # SKIP')
+        self.set_result('sysfs.sh', 'ok %d selftests: damon: sysfs.sh # SKIP')
         self.assertFails('an upstream sysfs test skipping',
                         'sysfs.sh skipped \\(not allowed\\)')
 
     def test_program_timed_out(self):
-        self.run_.edit('kselftest.tap', re.compile(
-            r'^ok (\d+) selftests: damon: sysfs_stress\.py$', re.M),
-            r'not ok \1 selftests: damon: sysfs_stress.py '
-            r'# TIMEOUT 1200 seconds')
+        self.set_result('sysfs_stress.py',
+                        'not ok %d selftests: damon: sysfs_stress.py '
+                        '# TIMEOUT 1200 seconds')
         self.assertFails('a timeout',
                         'sysfs_stress.py: timed out')
 
     def test_program_failed_with_subtests_passing(self):
-        self.run_.edit('kselftest.tap', re.compile(
-            r'^ok (\d+) selftests: damon: sysfs_control\.py$', re.M),
-            r'not ok \1 selftests: damon: sysfs_control.py # exit=1')
+        self.set_result('sysfs_control.py',
+                        'not ok %d selftests: damon: sysfs_control.py # exit=1')
         self.assertFails('a failing exit status',
                         'sysfs_control.py: exit status')
 

@@ -334,14 +334,7 @@ static const struct damon_sysfs_build_case damon_sysfs_build_cases[] = {
 	BUILD_CASE(paddr_bad_region, -EINVAL),
 };
 
-static void damon_sysfs_build_case_desc(const struct damon_sysfs_build_case *c,
-					char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(damon_sysfs_build, damon_sysfs_build_cases,
-		  damon_sysfs_build_case_desc);
+KUNIT_ARRAY_PARAM_DESC(damon_sysfs_build, damon_sysfs_build_cases, desc);
 
 KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_ctx,
 			    damon_sysfs_destroy_ctx, struct damon_ctx *);

@@ -26,15 +26,7 @@ static const struct damon_sysfs_keywords_case damon_sysfs_keywords_cases[] = {
 	{ "filter_type", damon_sysfs_filter_type_names, NR_DAMOS_FILTER_TYPES },
 };
 
-static void
-damon_sysfs_keywords_case_desc(const struct damon_sysfs_keywords_case *c,
-			       char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(damon_sysfs_keywords, damon_sysfs_keywords_cases,
-		  damon_sysfs_keywords_case_desc);
+KUNIT_ARRAY_PARAM_DESC(damon_sysfs_keywords, damon_sysfs_keywords_cases, desc);
 
 /* Every value has a keyword, and each keyword parses back to its value. */
 static void damon_sysfs_test_scheme_keywords(struct kunit *test)
@@ -215,15 +207,7 @@ static const struct damon_sysfs_scheme_case damon_sysfs_scheme_cases[] = {
 	SCHEME_CASE(migrate_to_negative_node, -EINVAL),
 };
 
-static void
-damon_sysfs_scheme_case_desc(const struct damon_sysfs_scheme_case *c,
-			     char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(damon_sysfs_scheme, damon_sysfs_scheme_cases,
-		  damon_sysfs_scheme_case_desc);
+KUNIT_ARRAY_PARAM_DESC(damon_sysfs_scheme, damon_sysfs_scheme_cases, desc);
 
 /* Each invalid scheme is refused with its errno. */
 static void damon_sysfs_test_scheme_invalid(struct kunit *test)
@@ -356,15 +340,7 @@ static const struct damon_sysfs_settle_case damon_sysfs_settle_cases[] = {
 	  DAMON_SYSFS_CALL_AFTER_APPLY | DAMON_SYSFS_CALL_PARKED, true },
 };
 
-static void
-damon_sysfs_settle_case_desc(const struct damon_sysfs_settle_case *c,
-			     char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(damon_sysfs_settle, damon_sysfs_settle_cases,
-		  damon_sysfs_settle_case_desc);
+KUNIT_ARRAY_PARAM_DESC(damon_sysfs_settle, damon_sysfs_settle_cases, desc);
 
 KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_ctx, damon_destroy_ctx,
 			    struct damon_ctx *);
