@@ -175,7 +175,8 @@ to_damon_sysfs_scheme_regions(struct damon_sysfs_array *arr)
 /*
  * Make the region directories show @tried.  Directories that exist are
  * reused, with new values: consecutive updates of thousands of regions then
- * cost no directory churn.  On failure, the directories made so far stay.
+ * cost no directory churn.  On failure no directory stays: a part of the
+ * list would look like a whole one to a later reader.
  */
 static int
 damon_sysfs_scheme_regions_fill(struct damon_sysfs_scheme_regions *regions,
@@ -204,8 +205,10 @@ damon_sysfs_scheme_regions_fill(struct damon_sysfs_scheme_regions *regions,
 	if (arr->nr == nr)
 		return 0;
 	items = kvcalloc(nr, sizeof(*items), GFP_KERNEL | __GFP_NOWARN);
-	if (!items)
+	if (!items) {
+		damon_sysfs_array_clear(arr);
 		return -ENOMEM;
+	}
 	if (arr->nr)
 		memcpy(items, arr->items, arr->nr * sizeof(*items));
 	kvfree(arr->items);
@@ -216,8 +219,10 @@ damon_sysfs_scheme_regions_fill(struct damon_sysfs_scheme_regions *regions,
 		snprintf(name, sizeof(name), "%lu", i);
 		item = damon_sysfs_scheme_region_create(&arr->kobj, name,
 							&tried[i]);
-		if (IS_ERR(item))
+		if (IS_ERR(item)) {
+			damon_sysfs_array_clear(arr);
 			return PTR_ERR(item);
+		}
 		arr->items[arr->nr++] = item;
 	}
 	return 0;
@@ -1514,25 +1519,24 @@ static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg,
 static int damon_sysfs_tried_finish(struct damon_sysfs_array *arr, void *arg,
 				    int err)
 {
+	static const struct damon_sysfs_tried_scheme untried;
 	struct damon_sysfs_tried *tried = arg;
 	int i;
 
 	for (i = 0; !err && arr && i < arr->nr; i++) {
 		struct damon_sysfs_scheme_regions *regions =
 			to_damon_sysfs_scheme(arr->items[i])->tried_regions;
-		struct damon_sysfs_tried_scheme *ts = &tried->schemes[i];
+		/* a scheme directory added since the command was posted */
+		const struct damon_sysfs_tried_scheme *ts =
+			i < tried->nr ? &tried->schemes[i] : &untried;
 
-		if (i >= tried->nr) {
-			/* added since the command was posted */
-			ts = &(struct damon_sysfs_tried_scheme){};
-		}
-		WRITE_ONCE(regions->total_bytes, ts->total_bytes);
 		/*
 		 * tried_bytes records no region: the directories of an
 		 * earlier update go, as they would disagree with total_bytes
 		 */
 		err = damon_sysfs_scheme_regions_fill(regions, ts->regions,
 						      ts->nr);
+		WRITE_ONCE(regions->total_bytes, err ? 0 : ts->total_bytes);
 	}
 	damon_sysfs_tried_free(tried);
 	return err;

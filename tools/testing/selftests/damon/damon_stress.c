@@ -1,224 +1,612 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Concurrent writers on the DAMON sysfs tree, from one process so that the
- * guest spends its time in the kernel rather than in process spawns.
+ * Everything at once on the DAMON sysfs tree, with allocations failing.
  *
- * Threads resize every nr_* level, turn the kdamond on, off and commit,
- * write values, and read state and pid, while directories come and go under
- * their open files.  Every call may fail, but only with an errno that the
- * interface documents for the race (EBUSY for the lock, ENODEV or ENOENT
- * for a removed file, EINVAL/EPERM/ECANCELED for the state machine).  At
- * the end the tree must still work.  Crashes, lockdep and KASAN reports
- * are caught by the kernel log check of the test runner.
+ * Two processes of several threads each, on two kdamonds: they resize
+ * every nr_* level, write good and bad values to every kind of file, send
+ * every state keyword (and bad ones), read everywhere (tried regions
+ * included), through files they keep open while other threads remove the
+ * directories; a thread spawns short-lived target processes and writes
+ * their pids, and creates and removes the cgroups that memcg filters name.
+ * Every task of the stress fails about one allocation in a hundred
+ * (failslab and fail_page_alloc, task-filter), sleeping ones included.
  *
- * Usage: damon_stress SECONDS PID
+ * Every call may fail, but only with an errno that the interface
+ * documents; crashes, leaks and lockdep or KASAN reports are caught by the
+ * test runner.  A call that stays in the kernel for more than 30 s fails
+ * the run (the watchdog thread), and the hung-task detector is set to 20 s
+ * meanwhile.  At the end the tree must still work.
+ *
+ * Usage: damon_stress MAX-SECONDS MIN-OPERATIONS
+ * Stops after MIN-OPERATIONS calls, fails if MAX-SECONDS come first.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
+#include "damon_sysfs_lib.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
-#define KSFT_SKIP 4
-#define ADMIN "/sys/kernel/mm/damon/admin/kdamonds"
-#define CTX ADMIN "/0/contexts/0"
-
-static time_t deadline;
-static int target_pid;
-static atomic_long nr_ops, nr_unexpected;
-/* per errno (0: success), to report what the calls really did */
 #define MAX_ERRNO 134
-static atomic_long nr_by_errno[MAX_ERRNO];
+#define NR_CGROUPS 3
+#define NR_PIDS 8
+#define NR_SLOTS 16		/* open files kept per thread */
+#define BLOCKED_S 30
+#define MAX_THREADS 16
 
-/* What each kind of call is: those that never succeed test nothing. */
-enum kind { RESIZE, COMMAND, VALUE, READ, NR_KINDS };
-static const char * const kind_names[] = { "resize", "command", "value",
+enum kind { SHAPE, VALUE, COMMAND, READ, NR_KINDS };
+static const char * const kind_names[] = { "shape", "value", "command",
 					   "read" };
-static atomic_long nr_succeeded[NR_KINDS];
 
-static int sysfs_write(const char *path, const char *val)
+/* shared by the two processes */
+struct shared {
+	atomic_long nr_ops;
+	atomic_long nr_unexpected;
+	atomic_long by_errno[MAX_ERRNO];
+	atomic_long succeeded[NR_KINDS];
+	atomic_long reached;	/* calls that got past path lookup */
+	atomic_int stop;
+	atomic_int pids[NR_PIDS];	/* live (or lately dead) targets */
+	struct {
+		atomic_long since_ms;	/* 0: not in a call */
+		atomic_int tid;
+		char what[160];
+	} calls[MAX_THREADS];
+	atomic_int nr_threads;
+};
+
+static struct shared *sh;
+static long min_ops, max_ms, start_ms;
+
+static long now_ms(void)
 {
-	int fd = open(path, O_WRONLY);
-	int err = 0;
+	struct timespec ts;
 
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int sysfs_read(const char *path)
-{
-	char buf[64];
-	int fd = open(path, O_RDONLY);
-	int err = 0;
+/* per thread */
+struct worker {
+	unsigned int seed;
+	int slot;		/* in sh->calls */
+	struct {
+		char path[192];
+		int fd;
+	} open[NR_SLOTS];
+};
 
-	if (fd < 0)
-		return errno;
-	if (read(fd, buf, sizeof(buf)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+static unsigned int rnd(struct worker *w, unsigned int n)
+{
+	return rand_r(&w->seed) % n;
 }
 
-/* Count one call; report an errno that the race does not explain. */
-static void check(enum kind kind, const char *what, const char *path,
-		  int err, const int *allowed)
+static void call_begin(struct worker *w, const char *what, const char *path)
 {
-	atomic_fetch_add(&nr_ops, 1);
-	atomic_fetch_add(&nr_by_errno[err < MAX_ERRNO ? err : 0], 1);
-	if (!err) {
-		atomic_fetch_add(&nr_succeeded[kind], 1);
-		return;
+	snprintf(sh->calls[w->slot].what, sizeof(sh->calls[0].what), "%s %s",
+		 what, path);
+	atomic_store(&sh->calls[w->slot].since_ms, now_ms());
+}
+
+static void call_end(struct worker *w)
+{
+	atomic_store(&sh->calls[w->slot].since_ms, 0);
+}
+
+/* The errnos the interface documents for a racing or failing call. */
+static bool allowed(int err)
+{
+	switch (err) {
+	case 0: case ENOENT: case ENODEV: case EBUSY: case EINVAL: case EPERM:
+	case ECANCELED: case ENOMEM: case ERANGE: case EINTR:
+		return true;
 	}
-	for (; *allowed; allowed++) {
-		if (err == *allowed)
-			return;
+	return false;
+}
+
+static void count(enum kind kind, const char *what, const char *path,
+		  int err)
+{
+	atomic_fetch_add(&sh->nr_ops, 1);
+	atomic_fetch_add(&sh->by_errno[err < MAX_ERRNO ? err : 0], 1);
+	if (err != ENOENT && err != ENODEV)
+		atomic_fetch_add(&sh->reached, 1);
+	if (!err)
+		atomic_fetch_add(&sh->succeeded[kind], 1);
+	if (!allowed(err) && atomic_fetch_add(&sh->nr_unexpected, 1) < 20)
+		fprintf(stderr, "# %s %s: %s\n", what, path, errname(err));
+}
+
+/* A file of the thread's open set: kept open across removals. */
+static int slot_fd(struct worker *w, const char *path, int *err)
+{
+	unsigned int h = 5381;
+	const char *c;
+	int i;
+
+	for (c = path; *c; c++)
+		h = h * 33 + *c;
+	i = h % NR_SLOTS;
+	if (w->open[i].fd >= 0 && !strcmp(w->open[i].path, path))
+		return i;
+	if (w->open[i].fd >= 0)
+		close(w->open[i].fd);
+	w->open[i].fd = open(path, O_RDWR);
+	*err = w->open[i].fd < 0 ? errno : 0;
+	snprintf(w->open[i].path, sizeof(w->open[0].path), "%s", path);
+	return w->open[i].fd < 0 ? -1 : i;
+}
+
+/* One pwrite() or pread() at offset 0 through the open set. */
+static void io(struct worker *w, enum kind kind, const char *path,
+	       const char *val)
+{
+	char buf[4096];
+	int err = 0, i;
+	ssize_t ret;
+
+	call_begin(w, val ? "write" : "read", path);
+	i = slot_fd(w, path, &err);
+	if (i >= 0) {
+		ret = val ? pwrite(w->open[i].fd, val, strlen(val), 0) :
+			pread(w->open[i].fd, buf, sizeof(buf), 0);
+		err = ret < 0 ? errno : 0;
+		/* its directory went: open it anew next time */
+		if (err == ENODEV) {
+			close(w->open[i].fd);
+			w->open[i].fd = -1;
+		}
 	}
-	if (atomic_fetch_add(&nr_unexpected, 1) < 20)
-		fprintf(stderr, "# %s %s: %s\n", what, path, strerror(err));
+	call_end(w);
+	count(kind, val ? "write" : "read", path, err);
 }
 
-static const int gone[] = { ENOENT, ENODEV, EBUSY, 0 };
-static const int cmd_errs[] = { ENOENT, ENODEV, EBUSY, EINVAL, EPERM,
-				ECANCELED, 0 };
+/* --- the tree's paths --------------------------------------------------- */
 
-static void w(enum kind kind, const char *path, const char *val,
-	      const int *allowed)
+static const char *kd_path(struct worker *w)
 {
-	check(kind, "write", path, sysfs_write(path, val), allowed);
+	return pathf(KDAMONDS "/%u", rnd(w, 2));
 }
 
-static void r(const char *path)
+static const char *ctx_path(struct worker *w)
 {
-	check(READ, "read", path, sysfs_read(path), gone);
+	return pathf("%s/contexts/0", kd_path(w));
 }
 
-static int running(void)
+static const char *target_path(struct worker *w)
 {
-	return atomic_load(&nr_unexpected) < 20 && time(NULL) < deadline;
+	return pathf("%s/targets/%u", ctx_path(w), rnd(w, 2));
 }
 
-static void *resizer(void *arg)
+static const char *scheme_path(struct worker *w)
 {
-	char nr[16];
-	unsigned int i = 0;
+	return pathf("%s/schemes/%u", ctx_path(w), rnd(w, 2));
+}
 
+/* Values, good and bad, for a kind of file. */
+static const char * const numbers[] = { "0", "1", "3", "10", "4096", "20000",
+	"1000000", "18446744073709551615", "18446744073709551616", "-1",
+	"0x10", "abc" };
+/*
+ * Intervals and region counts stay sane: a command waits for the end of
+ * a window or an apply interval, which a user may make as long as they
+ * like, and a min_nr_regions of millions makes the kdamond split for long.
+ */
+static const char * const intervals[] = { "0", "1000", "5000", "20000",
+	"100000", "-1", "x", "18446744073709551616" };
+static const char * const nr_regions[] = { "0", "1", "3", "10", "100",
+	"-1", "x" };
+static const char * const small[] = { "0", "1", "2", "3", "-1", "x" };
+static const char * const ops_names[] = { "vaddr", "fvaddr", "paddr",
+					  "VADDR" };
+static const char * const actions[] = { "stat", "pageout", "cold",
+	"lru_prio", "migrate_hot", "nohugepage", "bogus" };
+static const char * const metrics[] = { "none", "free_mem_rate", "x" };
+static const char * const goal_metrics[] = { "user_input",
+	"some_mem_psi_us", "y" };
+static const char * const filter_types[] = { "anon", "memcg", "young",
+	"addr", "target", "z" };
+static const char * const bools[] = { "Y", "N", "on", "maybe" };
+static const char * const commands[] = { "on", "off", "commit", "commit",
+	"update_schemes_stats", "update_schemes_tried_regions",
+	"update_schemes_tried_bytes", "clear_schemes_tried_regions",
+	"update_schemes_effective_quotas", "commit_schemes_quota_goals",
+	"on", "of", "ON" };
+
+#define PICK(w, arr) ((arr)[rnd(w, sizeof(arr) / sizeof((arr)[0]))])
+
+/* A value file and a value for it. */
+static const char *value_file(struct worker *w, const char **val)
+{
+	static const char * const ranges[] = { "sz", "nr_accesses", "age" };
+	static const char * const wmarks[] = { "interval_us", "high", "mid",
+					       "low" };
+	static const char * const quotas[] = { "ms", "bytes",
+		"reset_interval_ms", "weights/sz_permil",
+		"weights/nr_accesses_permil", "weights/age_permil" };
+	const char *s = scheme_path(w);
+	char pid[16];
+
+	*val = PICK(w, numbers);
+	switch (rnd(w, 16)) {
+	case 0:
+		*val = PICK(w, ops_names);
+		return pathf("%s/operations", ctx_path(w));
+	case 1:
+		*val = PICK(w, intervals);
+		return pathf("%s/monitoring_attrs/intervals/%s", ctx_path(w),
+			     PICK(w, ((const char * const[]){ "sample_us",
+				     "aggr_us", "update_us" })));
+	case 2:
+		*val = PICK(w, nr_regions);
+		return pathf("%s/monitoring_attrs/nr_regions/%s", ctx_path(w),
+			     rnd(w, 2) ? "min" : "max");
+	case 3:
+		snprintf(pid, sizeof(pid), "%d",
+			 atomic_load(&sh->pids[rnd(w, NR_PIDS)]));
+		*val = rnd(w, 8) ? pathf("%s", pid) : PICK(w, small);
+		return pathf("%s/pid_target", target_path(w));
+	case 4:
+		return pathf("%s/regions/%u/%s", target_path(w), rnd(w, 2),
+			     rnd(w, 2) ? "start" : "end");
+	case 5:
+		*val = PICK(w, actions);
+		return pathf("%s/action", s);
+	case 6:
+		if (rnd(w, 2)) {
+			*val = PICK(w, intervals);
+			return pathf("%s/apply_interval_us", s);
+		}
+		*val = rnd(w, 2) ? PICK(w, small) : PICK(w, numbers);
+		return pathf("%s/target_nid", s);
+	case 7:
+		return pathf("%s/access_pattern/%s/%s", s, PICK(w, ranges),
+			     rnd(w, 2) ? "min" : "max");
+	case 8:
+		return pathf("%s/quotas/%s", s, PICK(w, quotas));
+	case 9:
+		*val = PICK(w, goal_metrics);
+		return pathf("%s/quotas/goals/%u/target_metric", s, rnd(w, 2));
+	case 10:
+		return pathf("%s/quotas/goals/%u/%s", s, rnd(w, 2),
+			     rnd(w, 2) ? "target_value" : "current_value");
+	case 11:
+		if (rnd(w, 2)) {
+			*val = PICK(w, metrics);
+			return pathf("%s/watermarks/metric", s);
+		}
+		return pathf("%s/watermarks/%s", s, PICK(w, wmarks));
+	case 12:
+		*val = PICK(w, filter_types);
+		return pathf("%s/filters/%u/type", s, rnd(w, 2));
+	case 13:
+		*val = PICK(w, bools);
+		return pathf("%s/filters/%u/matching", s, rnd(w, 2));
+	case 14:
+		*val = pathf("/damon_stress_%u\n", rnd(w, NR_CGROUPS + 1));
+		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
+	default:
+		*val = rnd(w, 2) ? PICK(w, small) : PICK(w, numbers);
+		return pathf("%s/filters/%u/%s", s, rnd(w, 2),
+			     PICK(w, ((const char * const[]){ "addr_start",
+				     "addr_end", "damon_target_idx" })));
+	}
+}
+
+/* An nr_* file of any level. */
+static const char *nr_file(struct worker *w, const char **val)
+{
+	const char *s = scheme_path(w);
+
+	*val = PICK(w, small);
+	switch (rnd(w, 8)) {
+	case 0:
+		*val = rnd(w, 4) ? "2" : PICK(w, small);
+		return KDAMONDS "/nr_kdamonds";
+	case 1:
+		*val = rnd(w, 4) ? "1" : PICK(w, small);
+		return pathf("%s/contexts/nr_contexts", kd_path(w));
+	case 2:
+		return pathf("%s/targets/nr_targets", ctx_path(w));
+	case 3:
+		return pathf("%s/regions/nr_regions", target_path(w));
+	case 4:
+		return pathf("%s/schemes/nr_schemes", ctx_path(w));
+	case 5:
+		return pathf("%s/filters/nr_filters", s);
+	case 6:
+		return pathf("%s/quotas/goals/nr_goals", s);
+	default:
+		*val = rnd(w, 4) ? "1" : "0";
+		return pathf("%s/targets/nr_targets", ctx_path(w));
+	}
+}
+
+/* Any readable file, tried regions and stats included. */
+static const char *read_file(struct worker *w)
+{
+	static const char * const region[] = { "start", "end", "nr_accesses",
+					       "age" };
+	static const char * const stats[] = { "nr_tried", "sz_tried",
+		"nr_applied", "sz_applied", "qt_exceeds" };
+	const char *s = scheme_path(w);
+	const char *v;
+
+	switch (rnd(w, 8)) {
+	case 0:
+		return pathf("%s/%s", kd_path(w), rnd(w, 2) ? "state" : "pid");
+	case 1:
+	case 2:
+		return pathf("%s/tried_regions/%u/%s", s, rnd(w, 6),
+			     PICK(w, region));
+	case 3:
+		return pathf("%s/tried_regions/total_bytes", s);
+	case 4:
+		return pathf("%s/stats/%s", s, PICK(w, stats));
+	case 5:
+		return pathf("%s/quotas/effective_bytes", s);
+	case 6:
+		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
+	default:
+		return value_file(w, &v);
+	}
+}
+
+/* --- the threads ---------------------------------------------------------- */
+
+static bool running(void)
+{
+	return !atomic_load(&sh->stop);
+}
+
+static void worker_init(struct worker *w, unsigned int seed)
+{
+	int i;
+
+	w->seed = seed;
+	w->slot = atomic_fetch_add(&sh->nr_threads, 1);
+	atomic_store(&sh->calls[w->slot].tid, (int)syscall(SYS_gettid));
+	for (i = 0; i < NR_SLOTS; i++)
+		w->open[i].fd = -1;
+	/* from here on, this task's allocations fail now and then */
+	sysfs_write("/proc/thread-self/make-it-fail", "1");
+}
+
+static void worker_exit(struct worker *w)
+{
+	int i;
+
+	sysfs_write("/proc/thread-self/make-it-fail", "0");
+	for (i = 0; i < NR_SLOTS; i++)
+		if (w->open[i].fd >= 0)
+			close(w->open[i].fd);
+}
+
+/* Values, reads and now and then a new shape. */
+static void *mixer(void *arg)
+{
+	struct worker w;
+	const char *path, *val;
+
+	worker_init(&w, (unsigned long)arg);
 	while (running()) {
-		snprintf(nr, sizeof(nr), "%u", i++ % 4);
-		w(RESIZE, ADMIN "/nr_kdamonds", i % 8 ? "1" : "2", gone);
-		w(RESIZE, ADMIN "/0/contexts/nr_contexts", "1", gone);
-		w(RESIZE, CTX "/targets/nr_targets", nr, gone);
-		w(RESIZE, CTX "/targets/0/regions/nr_regions", nr, gone);
-		w(RESIZE, CTX "/schemes/nr_schemes", nr, gone);
+		unsigned int dice = rnd(&w, 100);
+
+		if (dice < 3) {
+			path = nr_file(&w, &val);
+			io(&w, SHAPE, path, val);
+		} else if (dice < 50) {
+			path = value_file(&w, &val);
+			io(&w, VALUE, path, val);
+		} else {
+			io(&w, READ, read_file(&w), NULL);
+		}
 	}
+	worker_exit(&w);
 	return NULL;
 }
 
+/* State keywords, each its own open, write and close. */
 static void *commander(void *arg)
 {
-	static const char * const cmds[] = { "on", "commit", "off", "commit",
-					     "update_schemes_stats", "off" };
-	char pid[16];
-	unsigned int i = 0;
+	struct worker w;
+	const char *path, *cmd;
+	int err;
 
-	snprintf(pid, sizeof(pid), "%d", target_pid);
+	worker_init(&w, (unsigned long)arg);
 	while (running()) {
-		w(VALUE, CTX "/targets/0/pid_target", pid, gone);
-		w(VALUE, CTX "/monitoring_attrs/intervals/aggr_us", "10000",
-		  gone);
-		w(COMMAND, ADMIN "/0/state", cmds[i++ % 6], cmd_errs);
+		path = pathf("%s/state", kd_path(&w));
+		cmd = PICK(&w, commands);
+		call_begin(&w, cmd, path);
+		err = sysfs_write(path, cmd);
+		call_end(&w);
+		count(COMMAND, cmd, path, err);
 	}
+	worker_exit(&w);
 	return NULL;
 }
 
-/* Keeps files open across removals of their directories. */
-static void *holder(void *arg)
+/* Short-lived targets and the cgroups that memcg filters name. */
+static void *lifecycle(void *arg)
 {
-	static const char * const paths[] = {
-		ADMIN "/0/state", ADMIN "/0/pid",
-		CTX "/operations", CTX "/targets/0/pid_target",
-		CTX "/targets/0/regions/0/start",
-		CTX "/monitoring_attrs/nr_regions/min",
-	};
-	int fds[6];
-	char buf[64];
+	struct worker w;
+	unsigned int i;
+	pid_t pid;
+
+	worker_init(&w, (unsigned long)arg);
+	while (running()) {
+		i = rnd(&w, NR_PIDS);
+		pid = fork();
+		if (pid == 0) {
+			usleep(20000 + rand_r(&w.seed) % 500000);
+			_exit(0);
+		}
+		if (pid > 0)
+			atomic_store(&sh->pids[i], pid);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		i = rnd(&w, NR_CGROUPS);
+		if (rnd(&w, 2))
+			mkdir(pathf(CGROOT "/damon_stress_%u", i), 0755);
+		else
+			rmdir(pathf(CGROOT "/damon_stress_%u", i));
+		usleep(20000);
+	}
+	worker_exit(&w);
+	return NULL;
+}
+
+/* Fails the run if a call stays in the kernel for BLOCKED_S. */
+static void *watchdog(void *arg)
+{
+	char stack[2048];
 	int i;
 
 	while (running()) {
-		for (i = 0; i < 6; i++)
-			fds[i] = open(paths[i], i == 1 ? O_RDONLY : O_RDWR);
-		usleep(1000);
-		for (i = 0; i < 6; i++) {
-			if (fds[i] < 0)
+		sleep(1);
+		if (atomic_load(&sh->nr_ops) >= min_ops ||
+		    now_ms() - start_ms > max_ms)
+			atomic_store(&sh->stop, 1);
+		for (i = 0; i < atomic_load(&sh->nr_threads); i++) {
+			long since = atomic_load(&sh->calls[i].since_ms);
+
+			if (!since || now_ms() - since < BLOCKED_S * 1000)
 				continue;
-			check(READ, "pread", paths[i],
-			      pread(fds[i], buf, sizeof(buf), 0) < 0 ? errno : 0,
-			      gone);
-			if (i == 1 || i == 0) {
-				close(fds[i]);
-				continue;
-			}
-			check(VALUE, "pwrite", paths[i],
-			      pwrite(fds[i], i == 2 ? "vaddr" : "10",
-				     i == 2 ? 5 : 2, 0) < 0 ? errno : 0, gone);
-			close(fds[i]);
+			printf("# blocked for %ld s: %s\n",
+			       (now_ms() - since) / 1000, sh->calls[i].what);
+			sysfs_read(pathf("/proc/%d/stack",
+					 atomic_load(&sh->calls[i].tid)),
+				   stack, sizeof(stack));
+			printf("# %s\n", stack);
+			fflush(stdout);
+			_exit(1);
 		}
-		r(ADMIN "/0/state");
 	}
 	return NULL;
+}
+
+/* One process: its threads until told to stop. */
+static void run_process(unsigned int seed, bool main_process)
+{
+	void *(*fns[])(void *) = { mixer, mixer, mixer, commander, lifecycle };
+	pthread_t threads[6];
+	int nr = sizeof(fns) / sizeof(fns[0]);
+	int i;
+
+	for (i = 0; i < nr; i++)
+		pthread_create(&threads[i], NULL, fns[i],
+			       (void *)(unsigned long)(seed * 16 + i));
+	if (main_process)
+		pthread_create(&threads[nr++], NULL, watchdog, NULL);
+	for (i = 0; i < nr; i++)
+		pthread_join(threads[i], NULL);
+}
+
+static void report(long seconds)
+{
+	int i;
+
+	printf("# %ld operations in %ld s, %ld reached the handlers (not ENOENT or ENODEV), %ld unexpected errors\n",
+	       atomic_load(&sh->nr_ops), seconds, atomic_load(&sh->reached),
+	       atomic_load(&sh->nr_unexpected));
+	printf("# results:");
+	for (i = 0; i < MAX_ERRNO; i++)
+		if (atomic_load(&sh->by_errno[i]))
+			printf(" %s %ld", i ? strerrorname_np(i) : "success",
+			       atomic_load(&sh->by_errno[i]));
+	printf("\n# succeeded:");
+	for (i = 0; i < NR_KINDS; i++)
+		printf(" %s %ld", kind_names[i],
+		       atomic_load(&sh->succeeded[i]));
+	printf("\n");
+}
+
+/* Everything off and removed, then a tree that works. */
+static int final_check(void)
+{
+	int err = 0, i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < 100; i++) {
+			err = sysfs_write(pathf(KDAMONDS "/%d/state", k), "off");
+			if (err != EBUSY)
+				break;
+			usleep(10000);
+		}
+	err = sysfs_write(KDAMONDS "/nr_kdamonds", "0");
+	err = err ?: sysfs_write(KDAMONDS "/nr_kdamonds", "1");
+	err = err ?: sysfs_write(KDAMONDS "/0/contexts/nr_contexts", "1");
+	err = err ?: sysfs_write(KDAMONDS "/0/contexts/0/operations", "paddr");
+	err = err ?: sysfs_write(KDAMONDS "/0/state", "on");
+	err = err ?: sysfs_write(KDAMONDS "/0/state", "off");
+	err = err ?: sysfs_write(KDAMONDS "/nr_kdamonds", "0");
+	if (err)
+		printf("# the tree after the stress: %s\n", errname(err));
+	return err;
 }
 
 int main(int argc, char *argv[])
 {
-	void *(*fns[])(void *) = { resizer, commander, holder, holder };
-	pthread_t threads[4];
-	int nr_failed_kinds = 0;
-	int i;
+	char hung[16] = "";
+	long seconds, max_s;
+	int status = 0, i, fail = 0;
+	pid_t child;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s SECONDS PID\n", argv[0]);
+		fprintf(stderr, "usage: %s MAX-SECONDS MIN-OPERATIONS\n",
+			argv[0]);
 		return 1;
 	}
-	if (access(ADMIN, F_OK))
-		return KSFT_SKIP;
-	deadline = time(NULL) + atoi(argv[1]);
-	target_pid = atoi(argv[2]);
-	for (i = 0; i < 4; i++)
-		pthread_create(&threads[i], NULL, fns[i], NULL);
-	for (i = 0; i < 4; i++)
-		pthread_join(threads[i], NULL);
-
-	/* the tree still works */
-	for (i = 0; i < 100 && sysfs_write(ADMIN "/0/state", "off") == EBUSY; i++)
-		usleep(10000);
-	check(RESIZE, "final", "nr_kdamonds",
-	      sysfs_write(ADMIN "/nr_kdamonds", "0"), (const int[]){ 0 });
-	check(RESIZE, "final", "nr_kdamonds",
-	      sysfs_write(ADMIN "/nr_kdamonds", "1"), (const int[]){ 0 });
-	printf("# %ld operations, %ld unexpected errors\n",
-	       atomic_load(&nr_ops), atomic_load(&nr_unexpected));
-	printf("# results:");
-	for (i = 0; i < MAX_ERRNO; i++) {
-		if (atomic_load(&nr_by_errno[i]))
-			printf(" %s %ld", i ? strerrorname_np(i) : "success",
-			       atomic_load(&nr_by_errno[i]));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	max_s = atol(argv[1]);
+	max_ms = max_s * 1000;
+	min_ops = atol(argv[2]);
+	start_ms = now_ms();
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED || access(KDAMONDS, F_OK) ||
+	    fault_knobs("1", "Y") ||
+	    sysfs_write(CGROOT "/cgroup.subtree_control", "+memory")) {
+		printf("# no interface, fault injection or memory cgroups\n");
+		return 1;
 	}
-	printf("\n# succeeded:");
-	for (i = 0; i < NR_KINDS; i++) {
-		printf(" %s %ld", kind_names[i], atomic_load(&nr_succeeded[i]));
-		if (!atomic_load(&nr_succeeded[i]))
-			nr_failed_kinds++;
+	sysfs_read("/proc/sys/kernel/hung_task_timeout_secs", hung,
+		   sizeof(hung));
+	sysfs_write("/proc/sys/kernel/hung_task_timeout_secs", "20");
+	sysfs_write(KDAMONDS "/nr_kdamonds", "2");
+	child = fork();
+	if (child == 0) {
+		run_process(2, false);
+		_exit(0);
 	}
-	printf("\n");
-	if (nr_failed_kinds)
-		fprintf(stderr, "# a kind of call never succeeded\n");
-	return atomic_load(&nr_unexpected) || nr_failed_kinds ? 1 : 0;
+	/* the main process's watchdog also stops both at the deadline */
+	alarm(max_s + 60);
+	run_process(1, true);
+	waitpid(child, &status, 0);
+	seconds = (now_ms() - start_ms) / 1000;
+	fault_knobs_reset();
+	if (hung[0])
+		sysfs_write("/proc/sys/kernel/hung_task_timeout_secs", hung);
+	report(seconds);
+	for (i = 0; i < NR_CGROUPS; i++)
+		rmdir(pathf(CGROOT "/damon_stress_%d", i));
+	for (i = 0; i < NR_KINDS; i++)
+		if (!atomic_load(&sh->succeeded[i])) {
+			printf("# no %s call ever succeeded\n", kind_names[i]);
+			fail = 1;
+		}
+	if (atomic_load(&sh->nr_ops) < min_ops) {
+		printf("# fewer than %ld operations in %ld s\n", min_ops,
+		       max_s);
+		fail = 1;
+	}
+	if (atomic_load(&sh->reached) * 2 < atomic_load(&sh->nr_ops)) {
+		printf("# most calls did not reach the handlers\n");
+		fail = 1;
+	}
+	if (final_check() || atomic_load(&sh->nr_unexpected) ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		fail = 1;
+	return fail;
 }
