@@ -360,6 +360,37 @@ class SummarizeTest(unittest.TestCase):
                 self.assertFails(line,
                         'kernel reports in dmesg.txt')
 
+    ENOMEM_KOBJECT = ('kobject: kobject_add_internal failed for 1 '
+                      '(error: -12 parent: tried_regions)')
+
+    def with_dmesg(self, *lines):
+        dmesg = self.run_.read('dmesg.txt')
+        self.run_.write('dmesg.txt', dmesg + ''.join(
+            '[  123.456789] %s\n' % line for line in lines))
+
+    def test_kobject_enomem_while_faults_armed_passes(self):
+        self.with_dmesg('damon-selftests: fault injection armed',
+                        self.ENOMEM_KOBJECT,
+                        'damon-selftests: fault injection disarmed')
+        self.assertEqual(self.run_.summarize(), 0, self.run_.output)
+
+    def test_kobject_enomem_after_faults_disarmed(self):
+        self.with_dmesg('damon-selftests: fault injection armed',
+                        'damon-selftests: fault injection disarmed',
+                        self.ENOMEM_KOBJECT)
+        self.assertFails('an ENOMEM with no fault injected',
+                        'kernel reports in dmesg.txt')
+
+    def test_other_reports_while_faults_armed(self):
+        dmesg = self.run_.read('dmesg.txt')
+        for line in ('Call Trace:', 'kobject_add_internal failed for 0 '
+                     '(error: -17 parent: regions)'):
+            with self.subTest(report=line):
+                self.run_.write('dmesg.txt', dmesg)
+                self.with_dmesg('damon-selftests: fault injection armed',
+                                line)
+                self.assertFails(line, 'kernel reports in dmesg.txt')
+
     def test_kernel_report_on_console_only(self):
         # the guest died before writing dmesg.txt
         os.unlink(self.run_.path('dmesg.txt'))

@@ -73,6 +73,7 @@ struct worker {
 	int slot;		/* in sh->calls */
 	struct {
 		char path[192];
+		bool writable;
 		int fd;
 	} open[NR_SLOTS];
 };
@@ -118,8 +119,12 @@ static void count(enum kind kind, const char *what, const char *path,
 		fprintf(stderr, "# %s %s: %s\n", what, path, errname(err));
 }
 
-/* A file of the thread's open set: kept open across removals. */
-static int slot_fd(struct worker *w, const char *path, int *err)
+/*
+ * A file of the thread's open set, kept open across removals: read-only
+ * files (pid, stats, tried regions) cannot be opened for writing.
+ */
+static int slot_fd(struct worker *w, const char *path, bool writable,
+		   int *err)
 {
 	unsigned int h = 5381;
 	const char *c;
@@ -128,11 +133,13 @@ static int slot_fd(struct worker *w, const char *path, int *err)
 	for (c = path; *c; c++)
 		h = h * 33 + *c;
 	i = h % NR_SLOTS;
-	if (w->open[i].fd >= 0 && !strcmp(w->open[i].path, path))
+	if (w->open[i].fd >= 0 && !strcmp(w->open[i].path, path) &&
+	    w->open[i].writable == writable)
 		return i;
 	if (w->open[i].fd >= 0)
 		close(w->open[i].fd);
-	w->open[i].fd = open(path, O_RDWR);
+	w->open[i].writable = writable;
+	w->open[i].fd = open(path, writable ? O_RDWR : O_RDONLY);
 	*err = w->open[i].fd < 0 ? errno : 0;
 	snprintf(w->open[i].path, sizeof(w->open[0].path), "%s", path);
 	return w->open[i].fd < 0 ? -1 : i;
@@ -147,7 +154,7 @@ static void io(struct worker *w, enum kind kind, const char *path,
 	ssize_t ret;
 
 	call_begin(w, val ? "write" : "read", path);
-	i = slot_fd(w, path, &err);
+	i = slot_fd(w, path, val, &err);
 	if (i >= 0) {
 		ret = val ? pwrite(w->open[i].fd, val, strlen(val), 0) :
 			pread(w->open[i].fd, buf, sizeof(buf), 0);
@@ -355,9 +362,10 @@ static const char *read_file(struct worker *w)
 
 /* --- the threads ---------------------------------------------------------- */
 
+/* until told, or on its own a while after the deadline */
 static bool running(void)
 {
-	return !atomic_load(&sh->stop);
+	return !atomic_load(&sh->stop) && now_ms() - start_ms < max_ms + 30000;
 }
 
 static void worker_init(struct worker *w, unsigned int seed)
@@ -546,8 +554,22 @@ static int final_check(void)
 	return err;
 }
 
+/* A crash of the stress itself: where, before the process goes. */
+static void on_crash(int sig, siginfo_t *info, void *uc)
+{
+	char msg[96];
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "# signal %d at address %p\n", sig,
+		       info->si_addr);
+	write(STDOUT_FILENO, msg, len);
+	_exit(1);
+}
+
 int main(int argc, char *argv[])
 {
+	struct sigaction crash = { .sa_sigaction = on_crash,
+				   .sa_flags = SA_SIGINFO };
 	char hung[16] = "";
 	long seconds, max_s;
 	int status = 0, i, fail = 0;
@@ -559,6 +581,8 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGSEGV, &crash, NULL);
+	sigaction(SIGBUS, &crash, NULL);
 	max_s = atol(argv[1]);
 	max_ms = max_s * 1000;
 	min_ops = atol(argv[2]);

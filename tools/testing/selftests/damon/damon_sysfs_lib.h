@@ -78,10 +78,22 @@ static inline const char *errname(int err)
 }
 
 /*
+ * Marks in the kernel log: between them, the test runner takes the kobject
+ * core's messages about directories not made for want of memory for what
+ * they are, the expected outcome of the injected failures.
+ */
+static inline void kmsg(const char *msg)
+{
+	sysfs_write("/dev/kmsg", msg);
+}
+
+/*
  * Fault injection for allocations that may sleep too (the default skips
  * them, and the interface's allocations are almost all GFP_KERNEL), of
  * every page order, without a report per failure: a report is a stack
- * dump, which the test runner counts as a kernel problem.
+ * dump, which the test runner counts as a kernel problem.  Pages for user
+ * memory (__GFP_HIGHMEM) are left alone: the tests' own page faults
+ * would fail, not the kernel's handlers.
  */
 static inline int fault_knobs(const char *probability, const char *filter)
 {
@@ -101,8 +113,7 @@ static inline int fault_knobs(const char *probability, const char *filter)
 					 probability);
 	}
 	err = err ?: sysfs_write(DEBUGFS "/fail_page_alloc/min-order", "0");
-	err = err ?: sysfs_write(DEBUGFS "/fail_page_alloc/ignore-gfp-highmem",
-				 "N");
+	kmsg("damon-selftests: fault injection armed");
 	return err;
 }
 
@@ -122,7 +133,7 @@ static inline void fault_knobs_reset(void)
 		sysfs_write(pathf("%sverbose", dir), "2");
 	}
 	sysfs_write(DEBUGFS "/fail_page_alloc/min-order", "1");
-	sysfs_write(DEBUGFS "/fail_page_alloc/ignore-gfp-highmem", "Y");
+	kmsg("damon-selftests: fault injection disarmed");
 }
 
 /*
