@@ -54,7 +54,7 @@ done
 out=${OUT:-$REPO/out/check-$variant-$flavor}
 rm -rf "$out"
 mkdir -p "$out"
-vm_timeout=${VM_TIMEOUT:-3000}
+vm_timeout=${VM_TIMEOUT:-3900}
 
 # run_guest BUILD OUT FLAVOR PROGRAM...: the programs in a guest of BUILD.
 run_guest() {

@@ -133,7 +133,8 @@ static const char *dump_root = KDAMONDS;
 static char *dump(void)
 {
 	dump_buf = NULL;
-	dump_len = dump_cap = 0;
+	dump_len = 0;
+	dump_cap = 0;
 	dump_add("");
 	nftw(dump_root, dump_one, 16, FTW_PHYS | FTW_ACTIONRETVAL);
 	return dump_buf;
@@ -181,7 +182,7 @@ static void plain_scheme(void)
 }
 
 /* The goals of a scheme. */
-static void goals(const char *scheme)
+static void make_goals(const char *scheme)
 {
 	char g[200];
 
@@ -195,7 +196,7 @@ static void goals(const char *scheme)
 }
 
 /* Every filter type, each with its parameters. */
-static void filters(const char *scheme)
+static void make_filters(const char *scheme)
 {
 	static const char * const types[] = { "anon", "memcg", "young",
 					      "addr", "target" };
@@ -225,12 +226,12 @@ static void rich_scheme(void)
 	must(SCHEME(1) "/quotas/weights/sz_permil", "100");
 	must(SCHEME(1) "/quotas/weights/nr_accesses_permil", "200");
 	must(SCHEME(1) "/quotas/weights/age_permil", "300");
-	goals(SCHEME(1));
+	make_goals(SCHEME(1));
 	must(SCHEME(1) "/watermarks/metric", "none");
-	filters(SCHEME(1));
+	make_filters(SCHEME(1));
 }
 
-static void schemes(void)
+static void make_schemes(void)
 {
 	must(CTX "/schemes/nr_schemes", "2");
 	plain_scheme();
@@ -311,7 +312,7 @@ static void build(const char *ops)
 				must(pathf(CTX "/targets/%d/regions/nr_regions",
 					   t), "0");
 	}
-	schemes();
+	make_schemes();
 }
 
 static void ensure_off(void)
@@ -514,7 +515,8 @@ static bool tried_consistent(bool bytes_only, bool need_regions)
 		sum = 0;
 		for (r = 0;; r++) {
 			snprintf(path, sizeof(path),
-				 SCHEME(%d) "/tried_regions/%d/start", s, r);
+				 CTX "/schemes/%d/tried_regions/%d/start", s,
+				 r);
 			if (sysfs_read(path, buf, sizeof(buf)))
 				break;
 			start = strtoul(buf, NULL, 0);
@@ -525,8 +527,8 @@ static bool tried_consistent(bool bytes_only, bool need_regions)
 			sum += end - start;
 		}
 		nr = r;
-		snprintf(path, sizeof(path), SCHEME(%d)
-			 "/tried_regions/total_bytes", s);
+		snprintf(path, sizeof(path),
+			 CTX "/schemes/%d/tried_regions/total_bytes", s);
 		if (bytes_only && nr)
 			return report("scheme %d: %d tried regions after tried bytes",
 				      s, nr);
@@ -579,45 +581,49 @@ static void reset_filter(const struct op *op)
 	must(op->path, "/");
 }
 
-#define GROW(level, parent, nr) {					\
-	.name = "nr_" level " 0 -> " nr, .prepare = prepare_level,	\
-	.reset = reset_to_zero, .path = parent "/nr_" level, .val = nr,	\
-	.depth = 16, .failed = failed_empty }
-#define SHRINK(level, parent, nr, ops) {				\
-	.name = "nr_" level " -> " nr " (" ops ")",			\
-	.prepare = prepare_whole, .reset = reset_whole,			\
-	.path = parent "/nr_" level, .val = nr, .arg = ops,		\
-	.depth = 16, .failed = failed_empty }
-#define ON(ops) {							\
-	.name = "on (" ops ")", .prepare = prepare_whole,		\
-	.reset = reset_off, .path = KD "/state", .val = "on",		\
-	.arg = ops, .failed = failed_off, .done = done_on }
-#define COMMIT(ops) {							\
-	.name = "commit (" ops ")", .prepare = prepare_commit,		\
+#define GROW(title, file, nr) {					\
+	.name = title, .prepare = prepare_level, .reset = reset_to_zero, \
+	.path = file, .val = nr, .depth = 16, .failed = failed_empty }
+#define SHRINK(title, file, nr, ops) {					\
+	.name = title, .prepare = prepare_whole, .reset = reset_whole,	\
+	.path = file, .val = nr, .arg = ops, .depth = 16,		\
+	.failed = failed_empty }
+#define ON(title, ops) {						\
+	.name = title, .prepare = prepare_whole, .reset = reset_off,	\
+	.path = KD "/state", .val = "on", .arg = ops,			\
+	.failed = failed_off, .done = done_on }
+#define COMMIT(title, ops) {						\
+	.name = title, .prepare = prepare_commit,			\
 	.reset = reset_commit, .path = KD "/state", .val = "commit",	\
 	.arg = ops, .failed = failed_commit, .done = done_commit }
+/* named by their command */
 #define RUNNING(cmd, fail, ok, bytes_only) {				\
-	.name = cmd, .prepare = prepare_running,			\
-	.reset = reset_running, .path = KD "/state", .val = cmd,	\
-	.arg = bytes_only, .failed = fail, .done = ok }
+	.prepare = prepare_running, .reset = reset_running,		\
+	.path = KD "/state", .val = cmd, .arg = bytes_only,		\
+	.failed = fail, .done = ok }
 
 static const struct op ops[] = {
-	GROW("kdamonds", KDAMONDS, "2"),
-	GROW("contexts", KD "/contexts", "1"),
-	GROW("targets", CTX "/targets", "3"),
-	GROW("regions", CTX "/targets/0/regions", "4"),
-	GROW("schemes", CTX "/schemes", "1"),
-	GROW("filters", SCHEME(0) "/filters", "2"),
-	GROW("goals", SCHEME(0) "/quotas/goals", "2"),
-	SHRINK("kdamonds", KDAMONDS, "0", "vaddr"),
-	SHRINK("schemes", CTX "/schemes", "0", "vaddr"),
-	SHRINK("targets", CTX "/targets", "0", "fvaddr"),
+	GROW("nr_kdamonds 0 -> 2", KDAMONDS "/nr_kdamonds", "2"),
+	GROW("nr_contexts 0 -> 1", KD "/contexts/nr_contexts", "1"),
+	GROW("nr_targets 0 -> 3", CTX "/targets/nr_targets", "3"),
+	GROW("nr_regions 0 -> 4", CTX "/targets/0/regions/nr_regions", "4"),
+	GROW("nr_schemes 0 -> 1", CTX "/schemes/nr_schemes", "1"),
+	GROW("nr_filters 0 -> 2", SCHEME(0) "/filters/nr_filters", "2"),
+	GROW("nr_goals 0 -> 2", SCHEME(0) "/quotas/goals/nr_goals", "2"),
+	SHRINK("nr_kdamonds -> 0 (vaddr)", KDAMONDS "/nr_kdamonds", "0",
+	       "vaddr"),
+	SHRINK("nr_schemes -> 0 (vaddr)", CTX "/schemes/nr_schemes", "0",
+	       "vaddr"),
+	SHRINK("nr_targets -> 0 (fvaddr)", CTX "/targets/nr_targets", "0",
+	       "fvaddr"),
 	{ .name = "memcg_path", .prepare = prepare_whole,
 	  .reset = reset_filter, .path = SCHEME(1) "/filters/1/memcg_path",
 	  .val = "/" CGROUP "\n", .arg = "vaddr", .depth = 1,
 	  .failed = failed_unchanged },
-	ON("vaddr"), ON("fvaddr"), ON("paddr"),
-	COMMIT("vaddr"), COMMIT("fvaddr"), COMMIT("paddr"),
+	ON("on (vaddr)", "vaddr"), ON("on (fvaddr)", "fvaddr"),
+	ON("on (paddr)", "paddr"),
+	COMMIT("commit (vaddr)", "vaddr"), COMMIT("commit (fvaddr)", "fvaddr"),
+	COMMIT("commit (paddr)", "paddr"),
 	RUNNING("update_schemes_stats", failed_running, NULL, NULL),
 	RUNNING("update_schemes_effective_quotas", failed_running, NULL,
 		NULL),
@@ -630,6 +636,11 @@ static const struct op ops[] = {
 };
 
 /* --- the loop ----------------------------------------------------------- */
+
+static const char *op_name(const struct op *op)
+{
+	return op->name ?: op->val;
+}
 
 static void set_fail_nth(unsigned int n)
 {
@@ -689,7 +700,7 @@ static bool retry_ok(const struct op *op, const char *clean)
 	return done_ok(op, clean, "the retry");
 }
 
-static void run(const struct op *op, int nr)
+static void run_op(const struct op *op, int nr)
 {
 	unsigned int n, points = 0, absorbed = 0;
 	char *clean = NULL, *before;
@@ -740,7 +751,7 @@ static void run(const struct op *op, int nr)
 
 			snprintf(tmp, sizeof(tmp), "failure point %u: %s", n,
 				 problem);
-			strcpy(problem, tmp);
+			memcpy(problem, tmp, sizeof(problem));
 		}
 	}
 	free(clean);
@@ -751,18 +762,18 @@ static void run(const struct op *op, int nr)
 	if (!problem[0] && n == MAX_POINTS)
 		report("still failing after %d points", MAX_POINTS);
 	printf("# %s: %u failure points, %u absorbed by a fallback, %ld s\n",
-	       op->name, points, absorbed, (long)(time(NULL) - start));
+	       op_name(op), points, absorbed, (long)(time(NULL) - start));
 	if (problem[0]) {
 		printf("# %s\n", problem);
 		nr_failed++;
 	}
-	printf("%sok %d %s\n", problem[0] ? "not " : "", nr, op->name);
+	printf("%sok %d %s\n", problem[0] ? "not " : "", nr, op_name(op));
 	fflush(stdout);
 }
 
 int main(int argc, char *argv[])
 {
-	int nr = sizeof(ops) / sizeof(ops[0]);
+	int nr = ARRAY_SIZE(ops);
 	int i, t, err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -783,12 +794,13 @@ int main(int argc, char *argv[])
 		targets[t] = spawn_target(CGROOT "/" CGROUP);
 	printf("TAP version 13\n1..%d\n", nr);
 	for (i = 0; i < nr; i++) {
-		if (argc > 1 && strncmp(ops[i].name, argv[1], strlen(argv[1]))) {
+		if (argc > 1 && strncmp(op_name(&ops[i]), argv[1],
+					strlen(argv[1]))) {
 			printf("ok %d %s # SKIP not asked for\n", i + 1,
-			       ops[i].name);
+			       op_name(&ops[i]));
 			continue;
 		}
-		run(&ops[i], i + 1);
+		run_op(&ops[i], i + 1);
 	}
 	for (t = 0; t < NR_TARGETS; t++)
 		reap_target(targets[t]);

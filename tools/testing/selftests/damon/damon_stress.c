@@ -8,8 +8,9 @@
  * included), through files they keep open while other threads remove the
  * directories; a thread spawns short-lived target processes and writes
  * their pids, and creates and removes the cgroups that memcg filters name.
- * Every task of the stress fails about one allocation in a hundred
- * (failslab and fail_page_alloc, task-filter), sleeping ones included.
+ * The tasks that write and read the tree fail about one allocation in a
+ * hundred (failslab and fail_page_alloc, task-filter), sleeping ones
+ * included.
  *
  * Every call may fail, but only with an errno that the interface
  * documents; crashes, leaks and lockdep or KASAN reports are caught by the
@@ -145,8 +146,53 @@ static int slot_fd(struct worker *w, const char *path, bool writable,
 	return w->open[i].fd < 0 ? -1 : i;
 }
 
+/*
+ * A missing directory: the nr_* file that would make it, else NULL.
+ * Without repairs, the random shapes leave most paths missing, and most
+ * calls would fail at path lookup.
+ */
+static const char *repair(const char *path, const char **val)
+{
+	static const char * const levels[] = { "kdamonds", "contexts",
+		"targets", "regions", "schemes", "filters", "goals" };
+	static __thread char nr_path[256];
+	char prefix[192];
+	const char *c;
+	size_t len;
+	int i, n;
+
+	for (c = strchr(path + 1, '/'); c; c = strchr(c + 1, '/')) {
+		len = c - path;
+		if (len >= sizeof(prefix) || c[1] < '0' || c[1] > '9')
+			continue;
+		memcpy(prefix, path, len);
+		prefix[len] = '\0';
+		/* the numbered directory after prefix */
+		n = len + 1 + strcspn(c + 1, "/");
+		if (n >= (int)sizeof(nr_path))
+			continue;
+		memcpy(nr_path, path, n);
+		nr_path[n] = '\0';
+		if (!access(nr_path, F_OK))
+			continue;
+		for (i = 0; i < 7; i++) {
+			size_t l = strlen(levels[i]);
+
+			if (len > l && !strcmp(prefix + len - l, levels[i]))
+				break;
+		}
+		if (i == 7)
+			return NULL;
+		snprintf(nr_path, sizeof(nr_path), "%s/nr_%s", prefix,
+			 levels[i]);
+		*val = i == 1 ? "1" : "2";
+		return nr_path;
+	}
+	return NULL;
+}
+
 /* One pwrite() or pread() at offset 0 through the open set. */
-static void io(struct worker *w, enum kind kind, const char *path,
+static void io(struct worker *w, enum kind what, const char *path,
 	       const char *val)
 {
 	char buf[4096];
@@ -166,7 +212,13 @@ static void io(struct worker *w, enum kind kind, const char *path,
 		}
 	}
 	call_end(w);
-	count(kind, val ? "write" : "read", path, err);
+	count(what, val ? "write" : "read", path, err);
+	if (err == ENOENT && what != SHAPE) {
+		const char *nr_val, *nr_path = repair(path, &nr_val);
+
+		if (nr_path)
+			io(w, SHAPE, nr_path, nr_val);
+	}
 }
 
 /* --- the tree's paths --------------------------------------------------- */
@@ -204,6 +256,10 @@ static const char * const intervals[] = { "0", "1000", "5000", "20000",
 	"100000", "-1", "x", "18446744073709551616" };
 static const char * const nr_regions[] = { "0", "1", "3", "10", "100",
 	"-1", "x" };
+static const char * const interval_files[] = { "sample_us", "aggr_us",
+	"update_us" };
+static const char * const addr_files[] = { "addr_start", "addr_end",
+	"damon_target_idx" };
 static const char * const small[] = { "0", "1", "2", "3", "-1", "x" };
 static const char * const ops_names[] = { "vaddr", "fvaddr", "paddr",
 					  "VADDR" };
@@ -221,7 +277,18 @@ static const char * const commands[] = { "on", "off", "commit", "commit",
 	"update_schemes_effective_quotas", "commit_schemes_quota_goals",
 	"on", "of", "ON" };
 
-#define PICK(w, arr) ((arr)[rnd(w, sizeof(arr) / sizeof((arr)[0]))])
+static const char *pick(struct worker *w, const char * const *values,
+			unsigned int nr)
+{
+	return values[rnd(w, nr)];
+}
+
+static const char *small_or_number(struct worker *w)
+{
+	if (rnd(w, 2))
+		return pick(w, small, ARRAY_SIZE(small));
+	return pick(w, numbers, ARRAY_SIZE(numbers));
+}
 
 /* A value file and a value for it. */
 static const char *value_file(struct worker *w, const char **val)
@@ -235,69 +302,68 @@ static const char *value_file(struct worker *w, const char **val)
 	const char *s = scheme_path(w);
 	char pid[16];
 
-	*val = PICK(w, numbers);
+	*val = pick(w, numbers, ARRAY_SIZE(numbers));
 	switch (rnd(w, 16)) {
 	case 0:
-		*val = PICK(w, ops_names);
+		*val = pick(w, ops_names, ARRAY_SIZE(ops_names));
 		return pathf("%s/operations", ctx_path(w));
 	case 1:
-		*val = PICK(w, intervals);
+		*val = pick(w, intervals, ARRAY_SIZE(intervals));
 		return pathf("%s/monitoring_attrs/intervals/%s", ctx_path(w),
-			     PICK(w, ((const char * const[]){ "sample_us",
-				     "aggr_us", "update_us" })));
+			     pick(w, interval_files, ARRAY_SIZE(interval_files)));
 	case 2:
-		*val = PICK(w, nr_regions);
+		*val = pick(w, nr_regions, ARRAY_SIZE(nr_regions));
 		return pathf("%s/monitoring_attrs/nr_regions/%s", ctx_path(w),
 			     rnd(w, 2) ? "min" : "max");
 	case 3:
 		snprintf(pid, sizeof(pid), "%d",
 			 atomic_load(&sh->pids[rnd(w, NR_PIDS)]));
-		*val = rnd(w, 8) ? pathf("%s", pid) : PICK(w, small);
+		*val = rnd(w, 8) ? pathf("%s", pid) : pick(w, small, ARRAY_SIZE(small));
 		return pathf("%s/pid_target", target_path(w));
 	case 4:
 		return pathf("%s/regions/%u/%s", target_path(w), rnd(w, 2),
 			     rnd(w, 2) ? "start" : "end");
 	case 5:
-		*val = PICK(w, actions);
+		*val = pick(w, actions, ARRAY_SIZE(actions));
 		return pathf("%s/action", s);
 	case 6:
 		if (rnd(w, 2)) {
-			*val = PICK(w, intervals);
+			*val = pick(w, intervals, ARRAY_SIZE(intervals));
 			return pathf("%s/apply_interval_us", s);
 		}
-		*val = rnd(w, 2) ? PICK(w, small) : PICK(w, numbers);
+		*val = small_or_number(w);
 		return pathf("%s/target_nid", s);
 	case 7:
-		return pathf("%s/access_pattern/%s/%s", s, PICK(w, ranges),
+		return pathf("%s/access_pattern/%s/%s", s,
+			     pick(w, ranges, ARRAY_SIZE(ranges)),
 			     rnd(w, 2) ? "min" : "max");
 	case 8:
-		return pathf("%s/quotas/%s", s, PICK(w, quotas));
+		return pathf("%s/quotas/%s", s, pick(w, quotas, ARRAY_SIZE(quotas)));
 	case 9:
-		*val = PICK(w, goal_metrics);
+		*val = pick(w, goal_metrics, ARRAY_SIZE(goal_metrics));
 		return pathf("%s/quotas/goals/%u/target_metric", s, rnd(w, 2));
 	case 10:
 		return pathf("%s/quotas/goals/%u/%s", s, rnd(w, 2),
 			     rnd(w, 2) ? "target_value" : "current_value");
 	case 11:
 		if (rnd(w, 2)) {
-			*val = PICK(w, metrics);
+			*val = pick(w, metrics, ARRAY_SIZE(metrics));
 			return pathf("%s/watermarks/metric", s);
 		}
-		return pathf("%s/watermarks/%s", s, PICK(w, wmarks));
+		return pathf("%s/watermarks/%s", s, pick(w, wmarks, ARRAY_SIZE(wmarks)));
 	case 12:
-		*val = PICK(w, filter_types);
+		*val = pick(w, filter_types, ARRAY_SIZE(filter_types));
 		return pathf("%s/filters/%u/type", s, rnd(w, 2));
 	case 13:
-		*val = PICK(w, bools);
+		*val = pick(w, bools, ARRAY_SIZE(bools));
 		return pathf("%s/filters/%u/matching", s, rnd(w, 2));
 	case 14:
 		*val = pathf("/damon_stress_%u\n", rnd(w, NR_CGROUPS + 1));
 		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
 	default:
-		*val = rnd(w, 2) ? PICK(w, small) : PICK(w, numbers);
+		*val = small_or_number(w);
 		return pathf("%s/filters/%u/%s", s, rnd(w, 2),
-			     PICK(w, ((const char * const[]){ "addr_start",
-				     "addr_end", "damon_target_idx" })));
+			     pick(w, addr_files, ARRAY_SIZE(addr_files)));
 	}
 }
 
@@ -306,13 +372,14 @@ static const char *nr_file(struct worker *w, const char **val)
 {
 	const char *s = scheme_path(w);
 
-	*val = PICK(w, small);
+	/* mostly two of each, so that most paths exist */
+	*val = rnd(w, 2) ? "2" : pick(w, small, ARRAY_SIZE(small));
 	switch (rnd(w, 8)) {
 	case 0:
-		*val = rnd(w, 4) ? "2" : PICK(w, small);
+		*val = rnd(w, 8) ? "2" : pick(w, small, ARRAY_SIZE(small));
 		return KDAMONDS "/nr_kdamonds";
 	case 1:
-		*val = rnd(w, 4) ? "1" : PICK(w, small);
+		*val = rnd(w, 4) ? "1" : pick(w, small, ARRAY_SIZE(small));
 		return pathf("%s/contexts/nr_contexts", kd_path(w));
 	case 2:
 		return pathf("%s/targets/nr_targets", ctx_path(w));
@@ -346,11 +413,11 @@ static const char *read_file(struct worker *w)
 	case 1:
 	case 2:
 		return pathf("%s/tried_regions/%u/%s", s, rnd(w, 6),
-			     PICK(w, region));
+			     pick(w, region, ARRAY_SIZE(region)));
 	case 3:
 		return pathf("%s/tried_regions/total_bytes", s);
 	case 4:
-		return pathf("%s/stats/%s", s, PICK(w, stats));
+		return pathf("%s/stats/%s", s, pick(w, stats, ARRAY_SIZE(stats)));
 	case 5:
 		return pathf("%s/quotas/effective_bytes", s);
 	case 6:
@@ -368,7 +435,7 @@ static bool running(void)
 	return !atomic_load(&sh->stop) && now_ms() - start_ms < max_ms + 30000;
 }
 
-static void worker_init(struct worker *w, unsigned int seed)
+static void worker_init(struct worker *w, unsigned int seed, bool faults)
 {
 	int i;
 
@@ -378,7 +445,8 @@ static void worker_init(struct worker *w, unsigned int seed)
 	for (i = 0; i < NR_SLOTS; i++)
 		w->open[i].fd = -1;
 	/* from here on, this task's allocations fail now and then */
-	sysfs_write("/proc/thread-self/make-it-fail", "1");
+	if (faults)
+		sysfs_write("/proc/thread-self/make-it-fail", "1");
 }
 
 static void worker_exit(struct worker *w)
@@ -397,7 +465,7 @@ static void *mixer(void *arg)
 	struct worker w;
 	const char *path, *val;
 
-	worker_init(&w, (unsigned long)arg);
+	worker_init(&w, (unsigned long)arg, true);
 	while (running()) {
 		unsigned int dice = rnd(&w, 100);
 
@@ -422,10 +490,10 @@ static void *commander(void *arg)
 	const char *path, *cmd;
 	int err;
 
-	worker_init(&w, (unsigned long)arg);
+	worker_init(&w, (unsigned long)arg, true);
 	while (running()) {
 		path = pathf("%s/state", kd_path(&w));
-		cmd = PICK(&w, commands);
+		cmd = pick(&w, commands, ARRAY_SIZE(commands));
 		call_begin(&w, cmd, path);
 		err = sysfs_write(path, cmd);
 		call_end(&w);
@@ -435,14 +503,18 @@ static void *commander(void *arg)
 	return NULL;
 }
 
-/* Short-lived targets and the cgroups that memcg filters name. */
+/*
+ * Short-lived targets and the cgroups that memcg filters name.  Without
+ * failures: fork() and cgroup directories are not under test, and a
+ * failed vmalloc() of a kernel stack logs a stack dump.
+ */
 static void *lifecycle(void *arg)
 {
 	struct worker w;
 	unsigned int i;
 	pid_t pid;
 
-	worker_init(&w, (unsigned long)arg);
+	worker_init(&w, (unsigned long)arg, false);
 	while (running()) {
 		i = rnd(&w, NR_PIDS);
 		pid = fork();
@@ -499,7 +571,7 @@ static void run_process(unsigned int seed, bool main_process)
 {
 	void *(*fns[])(void *) = { mixer, mixer, mixer, commander, lifecycle };
 	pthread_t threads[6];
-	int nr = sizeof(fns) / sizeof(fns[0]);
+	int nr = ARRAY_SIZE(fns);
 	int i;
 
 	for (i = 0; i < nr; i++)
@@ -515,8 +587,9 @@ static void report(long seconds)
 {
 	int i;
 
-	printf("# %ld operations in %ld s, %ld reached the handlers (not ENOENT or ENODEV), %ld unexpected errors\n",
-	       atomic_load(&sh->nr_ops), seconds, atomic_load(&sh->reached),
+	printf("# %ld operations in %ld s, %ld reached the handlers",
+	       atomic_load(&sh->nr_ops), seconds, atomic_load(&sh->reached));
+	printf(" (not ENOENT or ENODEV), %ld unexpected errors\n",
 	       atomic_load(&sh->nr_unexpected));
 	printf("# results:");
 	for (i = 0; i < MAX_ERRNO; i++)

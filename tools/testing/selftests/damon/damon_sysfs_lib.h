@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define KSFT_SKIP 4
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define KDAMONDS "/sys/kernel/mm/damon/admin/kdamonds"
 #define CGROOT "/sys/fs/cgroup"
 #define DEBUGFS "/sys/kernel/debug"
