@@ -9,7 +9,7 @@
 "$DEVTOOLS/deps.sh"
 cd "$REPO"
 mapfile -t c_files < <(git ls-files 'mm/*.c' 'mm/*.h' \
-	'tools/testing/selftests/damon/*.c')
+	'tools/testing/selftests/damon/*.[ch]')
 mapfile -t kdoc_files < <(git ls-files 'mm/damon/sysfs*.c' 'mm/damon/sysfs*.h')
 tree=$("$DEVTOOLS/tree.sh" ours)
 findings=0

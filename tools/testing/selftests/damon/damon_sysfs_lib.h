@@ -83,7 +83,7 @@ static inline const char *errname(int err)
  * core's messages about directories not made for want of memory for what
  * they are, the expected outcome of the injected failures.
  */
-static inline void kmsg(const char *msg)
+static inline void log_mark(const char *msg)
 {
 	sysfs_write("/dev/kmsg", msg);
 }
@@ -114,7 +114,7 @@ static inline int fault_knobs(const char *probability, const char *filter)
 					 probability);
 	}
 	err = err ?: sysfs_write(DEBUGFS "/fail_page_alloc/min-order", "0");
-	kmsg("damon-selftests: fault injection armed");
+	log_mark("damon-selftests: fault injection armed");
 	return err;
 }
 
@@ -134,7 +134,7 @@ static inline void fault_knobs_reset(void)
 		sysfs_write(pathf("%sverbose", dir), "2");
 	}
 	sysfs_write(DEBUGFS "/fail_page_alloc/min-order", "1");
-	kmsg("damon-selftests: fault injection disarmed");
+	log_mark("damon-selftests: fault injection disarmed");
 }
 
 /*
