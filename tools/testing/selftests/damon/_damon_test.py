@@ -213,6 +213,19 @@ def setup_kdamond(ops='vaddr', pids=(), regions=None, nr_kdamonds=1, k=0):
             ok('%s/regions/%d/end' % (target(t, k), r), str(end))
 
 
+def one_of_each():
+    """kdamonds/0 with one directory at every level: context, target,
+    region, scheme, filter and quota goal."""
+    ok(KDAMONDS + '/nr_kdamonds', '1')
+    ok(kd() + '/contexts/nr_contexts', '1')
+    ok(ctx() + '/targets/nr_targets', '1')
+    ok(target() + '/regions/nr_regions', '1')
+    ok(ctx() + '/schemes/nr_schemes', '1')
+    scheme = ctx() + '/schemes/0'
+    ok(scheme + '/filters/nr_filters', '1')
+    ok(scheme + '/quotas/goals/nr_goals', '1')
+
+
 def system_ram():
     """The largest System RAM range, from /proc/iomem."""
     best = (0, 0)

@@ -96,14 +96,15 @@ static inline void log_mark(const char *msg)
  * memory (__GFP_HIGHMEM) are left alone: the tests' own page faults
  * would fail, not the kernel's handlers.
  */
+static const char * const fault_attrs[] = { "failslab", "fail_page_alloc" };
+
 static inline int fault_knobs(const char *probability, const char *filter)
 {
-	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
 	int err = 0;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
-		const char *dir = pathf(DEBUGFS "/%s/", attrs[i]);
+	for (i = 0; i < ARRAY_SIZE(fault_attrs); i++) {
+		const char *dir = pathf(DEBUGFS "/%s/", fault_attrs[i]);
 
 		err = err ?: sysfs_write(pathf("%signore-gfp-wait", dir), "N");
 		err = err ?: sysfs_write(pathf("%sverbose", dir), "0");
@@ -121,11 +122,10 @@ static inline int fault_knobs(const char *probability, const char *filter)
 /* Back to the kernel's defaults. */
 static inline void fault_knobs_reset(void)
 {
-	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
-		const char *dir = pathf(DEBUGFS "/%s/", attrs[i]);
+	for (i = 0; i < ARRAY_SIZE(fault_attrs); i++) {
+		const char *dir = pathf(DEBUGFS "/%s/", fault_attrs[i]);
 
 		sysfs_write(pathf("%sprobability", dir), "0");
 		sysfs_write(pathf("%stask-filter", dir), "N");

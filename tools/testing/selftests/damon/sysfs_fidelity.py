@@ -24,7 +24,7 @@ import time
 from _damon_test import (KDAMONDS, Aggregations, Failure,
                          KdamondSleeps, Workload,
                          ctx, eq, errname, fails, gaps_us, in_command_wait,
-                         kd, main, numbered, ok, set_intervals,
+                         kd, main, numbered, ok, one_of_each, set_intervals,
                          setup_kdamond, state, test, true, value,
                          wait_for, wait_until_pending, write,
                          write_in_thread)
@@ -461,14 +461,8 @@ def nr_files_have_a_maximum():
     the kunit case damon_sysfs_test_build_most_regions: making 65536
     directories takes minutes on the debug kernel.)"""
     max_nr = 65536
-    ok(KDAMONDS + '/nr_kdamonds', '1')
-    ok(kd() + '/contexts/nr_contexts', '1')
-    ok(ctx() + '/targets/nr_targets', '1')
-    ok(ctx() + '/schemes/nr_schemes', '1')
-    ok(scheme() + '/quotas/goals/nr_goals', '1')
-    ok(scheme() + '/filters/nr_filters', '1')
+    one_of_each()
     regions = ctx() + '/targets/0/regions'
-    ok(regions + '/nr_regions', '1')
     for path in (KDAMONDS + '/nr_kdamonds', ctx() + '/targets/nr_targets',
                  regions + '/nr_regions', ctx() + '/schemes/nr_schemes',
                  scheme() + '/quotas/goals/nr_goals',

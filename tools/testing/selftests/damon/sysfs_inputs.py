@@ -15,8 +15,8 @@ previous value readable.
 import errno
 import os
 
-from _damon_test import (KDAMONDS, Failure, ctx, eq, errname, kd, main, ok,
-                         target, test, true, value)
+from _damon_test import (KDAMONDS, Failure, ctx, eq, errname, kd, main,
+                         one_of_each, test, true, value)
 
 EINVAL, ERANGE = errno.EINVAL, errno.ERANGE
 U64_MAX = 2 ** 64 - 1
@@ -53,8 +53,6 @@ class Outcome:
 
 def number(val, limit_bits=64, signed=False, all_einval=False, check=None):
     """The outcome of a number parsed as an integer of limit_bits."""
-    if not isinstance(val, tuple):
-        val = ('v', val)
     kind, n = val
     if kind == 'e':
         return Outcome(err=EINVAL if all_einval else n)
@@ -206,18 +204,6 @@ BOOL_INPUTS = [b'on', b'off', b'ON', b'oF', b'ox', b'yes', b'No', b'true',
                b'False', b'Y\n', b'N\n\n', b'2']
 
 
-def populate():
-    """One directory at every level, scheme parts included."""
-    ok(KDAMONDS + '/nr_kdamonds', '1')
-    ok(kd() + '/contexts/nr_contexts', '1')
-    ok(ctx() + '/targets/nr_targets', '1')
-    ok(target() + '/regions/nr_regions', '1')
-    ok(ctx() + '/schemes/nr_schemes', '1')
-    scheme = ctx() + '/schemes/0'
-    ok(scheme + '/filters/nr_filters', '1')
-    ok(scheme + '/quotas/goals/nr_goals', '1')
-
-
 def writable_files():
     """Every 0600 file under kdamonds/0, kdamonds/nr_kdamonds first."""
     found = [KDAMONDS + '/nr_kdamonds']
@@ -277,7 +263,7 @@ def inputs_for(path, kind):
 
 @test
 def every_file_every_input():
-    populate()
+    one_of_each()
     paths = writable_files()
     problems = []
     tested = set()
@@ -285,13 +271,13 @@ def every_file_every_input():
         name = os.path.basename(path)
         true(name in KINDS, '%s: a writable file of no known kind' % path)
         if not os.path.exists(path):
-            populate()
+            one_of_each()
         kind = KINDS[name]
         for input_name, data in inputs_for(path, kind):
             try_input(path, kind, input_name, data, problems)
             # a successful nr_* write rebuilt what is below it
             if kind.startswith('nr'):
-                populate()
+                one_of_each()
         tested.add(name)
     for problem in problems[:40]:
         print('# ' + problem)
@@ -303,7 +289,7 @@ def every_file_every_input():
 @test
 def long_writes_are_cut_to_a_page():
     """kernfs hands a store at most a page per write() call."""
-    populate()
+    one_of_each()
     path = ctx() + '/monitoring_attrs/intervals/sample_us'
     written, err = write_raw(path, b'0' * 4096 + b'7')
     eq((written, err), (4096, 0), 'a page of zeros, then 7: write()')
