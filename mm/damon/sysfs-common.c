@@ -4,10 +4,11 @@
  * directory arrays and the min/max range node.
  */
 
-#include <linux/cleanup.h>
+#include <linux/atomic.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/wait.h>
 
 #include "sysfs-common.h"
 
@@ -19,6 +20,72 @@
  * kernfs_remove() waits for the handlers running on the removed files.
  */
 DEFINE_MUTEX(damon_sysfs_lock);
+
+/*
+ * The refresh of refresh_ms is a writer of the interface's own: it must
+ * never be why a user's write fails with -EBUSY.  It counts itself here
+ * from before it trylocks the lock until after it unlocks it, and users
+ * who find the lock taken wait while it is counted.  It holds the lock only
+ * to build a snapshot request and to copy values into the tree: it never
+ * removes a directory, so waiting for it cannot deadlock as above.
+ */
+static atomic_t damon_sysfs_nr_refreshing = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(damon_sysfs_refresh_wait);
+
+/**
+ * damon_sysfs_trylock() - take &damon_sysfs_lock for a user's read or write
+ *
+ * As in 6.12, a lock held by another user fails the call; a lock held by
+ * the refresh is waited for, killably.
+ *
+ * Return: 0 with the lock held; -EBUSY; or -EINTR if the task was killed.
+ */
+int damon_sysfs_trylock(void)
+{
+	for (;;) {
+		if (mutex_trylock(&damon_sysfs_lock))
+			return 0;
+		/* pairs with the barrier in damon_sysfs_refresh_trylock() */
+		smp_rmb();
+		if (!atomic_read(&damon_sysfs_nr_refreshing))
+			return -EBUSY;
+		if (wait_event_killable(damon_sysfs_refresh_wait,
+					!atomic_read(&damon_sysfs_nr_refreshing)))
+			return -EINTR;
+	}
+}
+
+static void damon_sysfs_refresh_uncount(void)
+{
+	if (atomic_dec_and_test(&damon_sysfs_nr_refreshing))
+		wake_up_all(&damon_sysfs_refresh_wait);
+}
+
+/**
+ * damon_sysfs_refresh_trylock() - take &damon_sysfs_lock for the refresh
+ *
+ * Return: whether the lock is held; if not, the refresh skips its round.
+ */
+bool damon_sysfs_refresh_trylock(void)
+{
+	atomic_inc(&damon_sysfs_nr_refreshing);
+	/* a user who fails to trylock because of us must see the count */
+	smp_mb__after_atomic();
+	if (mutex_trylock(&damon_sysfs_lock))
+		return true;
+	damon_sysfs_refresh_uncount();
+	return false;
+}
+
+/**
+ * damon_sysfs_refresh_unlock() - release what damon_sysfs_refresh_trylock()
+ *				  took
+ */
+void damon_sysfs_refresh_unlock(void)
+{
+	mutex_unlock(&damon_sysfs_lock);
+	damon_sysfs_refresh_uncount();
+}
 
 /**
  * damon_sysfs_release() - the release of every node of the tree
@@ -416,8 +483,11 @@ ssize_t damon_sysfs_nr_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return err;
 	if (nr < 0 || nr > arr->type->max_nr)
 		return -EINVAL;
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
-		err = damon_sysfs_array_resize(arr, nr);
+	err = damon_sysfs_trylock();
+	if (err)
+		return err;
+	err = damon_sysfs_array_resize(arr, nr);
+	mutex_unlock(&damon_sysfs_lock);
 	return err ? err : count;
 }
 

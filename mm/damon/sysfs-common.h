@@ -22,6 +22,10 @@
 
 extern struct mutex damon_sysfs_lock;
 
+int damon_sysfs_trylock(void);
+bool damon_sysfs_refresh_trylock(void);
+void damon_sysfs_refresh_unlock(void);
+
 void damon_sysfs_release(struct kobject *kobj);
 int damon_sysfs_add_dir(struct kobject *kobj, const struct kobj_type *ktype,
 			struct kobject *parent, const char *name);
@@ -331,10 +335,13 @@ struct damon_sysfs_call {
 
 /**
  * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
- * @lock:	guards @calls and @terminated; taken by writers and the kdamond.
+ * @lock:	guards @calls and @terminated; taken by writers, the refresh
+ *		and the kdamond.
  * @calls:	posted calls, oldest first.
- * @terminated:	the kdamond has passed its before_terminate callback and
- *		takes no more calls.
+ * @terminated:	no kdamond takes calls: none was started yet, or the last
+ *		one has reached its before_terminate callback.  From then on
+ *		the kdamond counts as stopped, though its thread may still be
+ *		exiting (see damon_sysfs_reap()).
  * @sampled_at:	jiffies at the end of the kdamond's last after_sampling,
  *		right before its sampling sleep; written by the kdamond, read
  *		by writers.
@@ -345,6 +352,9 @@ struct damon_sysfs_call {
  * @placeholder: a scheme that matches nothing, added by a commit that left
  *		a parked kdamond without schemes (see damon_sysfs_commit_fn());
  *		only the kdamond touches it.
+ * @state_kn:	the kernfs node of the directory's state file, and
+ * @pid_kn:	of its pid file: pollers of both are notified when the
+ *		kdamond stops; referenced for the life of the directory.
  *
  * The mailbox belongs to a kdamond directory and serves each context that
  * the directory starts; the kdamond finds it via &damon_callback.private.
@@ -358,6 +368,8 @@ struct damon_sysfs_mailbox {
 	struct list_head running;
 	void *tried;
 	struct damos *placeholder;
+	struct kernfs_node *state_kn;
+	struct kernfs_node *pid_kn;
 };
 
 /* --- the schemes API, for sysfs.c ---------------------------------------- */
@@ -381,6 +393,7 @@ struct damon_sysfs_cmd {
 };
 
 extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_stats;
+extern const struct damon_sysfs_cmd damon_sysfs_cmd_refresh;
 extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_effective_quotas;
 extern const struct damon_sysfs_cmd damon_sysfs_cmd_commit_quota_goals;
 extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_regions;

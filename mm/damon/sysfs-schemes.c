@@ -307,10 +307,12 @@ static ssize_t memcg_path_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
 	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
-	ssize_t len;
+	ssize_t len = damon_sysfs_trylock();
 
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
-		len = sysfs_emit(buf, "%s\n", filter->memcg_path ?: "");
+	if (len)
+		return len;
+	len = sysfs_emit(buf, "%s\n", filter->memcg_path ?: "");
+	mutex_unlock(&damon_sysfs_lock);
 	return len;
 }
 
@@ -322,19 +324,20 @@ static ssize_t memcg_path_store(struct kobject *kobj,
 	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
 	size_t len = count;
 	char *path;
+	int err;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
 	path = kmemdup_nul(buf, len, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	scoped_cond_guard(mutex_try, goto out_busy, &damon_sysfs_lock)
+	err = damon_sysfs_trylock();
+	if (!err) {
 		swap(filter->memcg_path, path);
+		mutex_unlock(&damon_sysfs_lock);
+	}
 	kfree(path);
-	return count;
-out_busy:
-	kfree(path);
-	return -EBUSY;
+	return err ? err : count;
 }
 
 static struct kobj_attribute damon_sysfs_filter_memcg_path =
@@ -1128,41 +1131,74 @@ static int damon_sysfs_snapshot_fn(struct damon_ctx *ctx, void *arg,
 	return 0;
 }
 
+/* Copy the stats of scheme @i of @snap into scheme directory @scheme. */
+static void damon_sysfs_stats_copy(struct damon_sysfs_scheme *scheme,
+				   const struct damon_sysfs_snapshot *snap, int i)
+{
+	struct damon_sysfs_stats *stats = scheme->stats;
+	const struct damos_stat *stat = &snap->schemes[i].stat;
+
+	WRITE_ONCE(stats->nr_tried, stat->nr_tried);
+	WRITE_ONCE(stats->sz_tried, stat->sz_tried);
+	WRITE_ONCE(stats->nr_applied, stat->nr_applied);
+	WRITE_ONCE(stats->sz_applied, stat->sz_applied);
+	WRITE_ONCE(stats->qt_exceeds, stat->qt_exceeds);
+}
+
+static void damon_sysfs_quotas_copy(struct damon_sysfs_scheme *scheme,
+				    const struct damon_sysfs_snapshot *snap,
+				    int i)
+{
+	WRITE_ONCE(scheme->quotas->effective_sz, snap->schemes[i].esz);
+}
+
+/*
+ * Copy what @copy takes of a snapshot into the schemes it was taken for that
+ * still have a directory (@arr is NULL if the context directory is gone),
+ * and free it.
+ */
+static int damon_sysfs_snapshot_finish(struct damon_sysfs_array *arr,
+				       struct damon_sysfs_snapshot *snap,
+				       int err,
+				       void (*copy)(struct damon_sysfs_scheme *,
+						    const struct damon_sysfs_snapshot *,
+						    int))
+{
+	int i;
+
+	for (i = 0; !err && arr && i < min(arr->nr, snap->nr_read); i++)
+		copy(to_damon_sysfs_scheme(arr->items[i]), snap, i);
+	kvfree(snap);
+	return err;
+}
+
 static int damon_sysfs_stats_finish(struct damon_sysfs_array *arr, void *arg,
 				    int err)
 {
-	struct damon_sysfs_snapshot *snap = arg;
-	int i;
-
-	for (i = 0; !err && arr && i < min(arr->nr, snap->nr_read); i++) {
-		struct damon_sysfs_stats *stats =
-			to_damon_sysfs_scheme(arr->items[i])->stats;
-		const struct damos_stat *stat = &snap->schemes[i].stat;
-
-		WRITE_ONCE(stats->nr_tried, stat->nr_tried);
-		WRITE_ONCE(stats->sz_tried, stat->sz_tried);
-		WRITE_ONCE(stats->nr_applied, stat->nr_applied);
-		WRITE_ONCE(stats->sz_applied, stat->sz_applied);
-		WRITE_ONCE(stats->qt_exceeds, stat->qt_exceeds);
-	}
-	kvfree(snap);
-	return err;
+	return damon_sysfs_snapshot_finish(arr, arg, err,
+					   damon_sysfs_stats_copy);
 }
 
 static int damon_sysfs_quotas_finish(struct damon_sysfs_array *arr,
 				     void *arg, int err)
 {
-	struct damon_sysfs_snapshot *snap = arg;
-	int i;
+	return damon_sysfs_snapshot_finish(arr, arg, err,
+					   damon_sysfs_quotas_copy);
+}
 
-	for (i = 0; !err && arr && i < min(arr->nr, snap->nr_read); i++) {
-		struct damon_sysfs_quotas *quotas =
-			to_damon_sysfs_scheme(arr->items[i])->quotas;
+static void damon_sysfs_refresh_copy(struct damon_sysfs_scheme *scheme,
+				     const struct damon_sysfs_snapshot *snap,
+				     int i)
+{
+	damon_sysfs_stats_copy(scheme, snap, i);
+	damon_sysfs_quotas_copy(scheme, snap, i);
+}
 
-		WRITE_ONCE(quotas->effective_sz, snap->schemes[i].esz);
-	}
-	kvfree(snap);
-	return err;
+static int damon_sysfs_refresh_finish(struct damon_sysfs_array *arr,
+				      void *arg, int err)
+{
+	return damon_sysfs_snapshot_finish(arr, arg, err,
+					   damon_sysfs_refresh_copy);
 }
 
 const struct damon_sysfs_cmd damon_sysfs_cmd_update_stats = {
@@ -1175,6 +1211,13 @@ const struct damon_sysfs_cmd damon_sysfs_cmd_update_effective_quotas = {
 	.prepare = damon_sysfs_snapshot_prepare,
 	.fn = damon_sysfs_snapshot_fn,
 	.finish = damon_sysfs_quotas_finish,
+};
+
+/* What refresh_ms updates: both of the above, from one snapshot. */
+const struct damon_sysfs_cmd damon_sysfs_cmd_refresh = {
+	.prepare = damon_sysfs_snapshot_prepare,
+	.fn = damon_sysfs_snapshot_fn,
+	.finish = damon_sysfs_refresh_finish,
 };
 
 /* What commit_schemes_quota_goals carries: the goals of each scheme. */

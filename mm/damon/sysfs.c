@@ -17,8 +17,9 @@
 
 #define pr_fmt(fmt) "damon-sysfs: " fmt
 
-#include <linux/cleanup.h>
+#include <linux/bitmap.h>
 #include <linux/completion.h>
+#include <linux/kernfs.h>
 #include <linux/kthread.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -26,6 +27,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 
 #include "sysfs-common.h"
 
@@ -115,18 +117,22 @@ static const struct damon_sysfs_array_type damon_sysfs_regions_type = {
  * struct damon_sysfs_target - a monitoring target
  * @kobj:	the directory.
  * @pid:	the pid of the process, for the virtual address space ops.
+ * @obsolete:	the next commit removes the running target of this index.
  * @regions:	the initial monitoring regions.
  */
 struct damon_sysfs_target {
 	struct kobject kobj;
 	int pid;
+	bool obsolete;
 	struct damon_sysfs_array *regions;
 };
 
 DAMON_SYSFS_INT_RW_EINVAL(target, pid_target, pid);
+DAMON_SYSFS_BOOL_RW(target, obsolete_target, obsolete);
 
 static struct attribute *damon_sysfs_target_attrs[] = {
 	DAMON_SYSFS_ATTR(target, pid_target),
+	DAMON_SYSFS_ATTR(target, obsolete_target),
 	NULL,
 };
 ATTRIBUTE_GROUPS(damon_sysfs_target);
@@ -428,6 +434,9 @@ static const struct damon_sysfs_array_type damon_sysfs_contexts_type = {
  * @mailbox:	calls from state writers to the running kdamond.
  * @nr_waiters:	state writers waiting for a call to complete; while there
  *		are any, the directory must stay.
+ * @refresh_ms:	the period of @refresh, in milliseconds; 0 for none.
+ * @refresh:	updates the schemes' stats and effective quotas every
+ *		@refresh_ms while the kdamond runs.
  *
  * @ctx and @nr_waiters are guarded by &damon_sysfs_lock.  Only the control
  * layer starts, stops or talks to @ctx.
@@ -438,6 +447,8 @@ struct damon_sysfs_kdamond {
 	struct damon_ctx *ctx;
 	struct damon_sysfs_mailbox mailbox;
 	int nr_waiters;
+	unsigned int refresh_ms;
+	struct delayed_work refresh;
 };
 
 static struct damon_sysfs_kdamond *to_damon_sysfs_kdamond(struct kobject *kobj)
@@ -518,8 +529,13 @@ static int damon_sysfs_build_target(struct damon_ctx *ctx,
 	return damon_sysfs_build_regions(t, target->regions);
 }
 
+/*
+ * With @obsolete (a commit), a target directory marked obsolete sets its bit
+ * instead of making a target: its process may be gone.
+ */
 static int damon_sysfs_build_targets(struct damon_ctx *ctx,
-				     const struct damon_sysfs_array *targets)
+				     const struct damon_sysfs_array *targets,
+				     unsigned long *obsolete)
 {
 	int i, err;
 
@@ -530,6 +546,10 @@ static int damon_sysfs_build_targets(struct damon_ctx *ctx,
 		struct damon_sysfs_target *target =
 			to_damon_sysfs_target(targets->items[i]);
 
+		if (obsolete && READ_ONCE(target->obsolete)) {
+			__set_bit(i, obsolete);
+			continue;
+		}
 		err = damon_sysfs_build_target(ctx, target);
 		if (err)
 			return err;
@@ -555,6 +575,9 @@ static int damon_sysfs_build_attrs(struct damon_ctx *ctx,
 /**
  * damon_sysfs_build_ctx() - build a DAMON context from a context directory
  * @context:	the directory.
+ * @obsolete:	for a commit, a zeroed bitmap of a bit per target directory,
+ *		where the obsolete ones are set and left out of the context;
+ *		NULL for "on", which ignores obsolete_target.
  *
  * The context is new and not running.  Its vaddr/fvaddr targets hold pid
  * references; destroy it with damon_sysfs_destroy_ctx().
@@ -566,7 +589,8 @@ static int damon_sysfs_build_attrs(struct damon_ctx *ctx,
  * the error of building the schemes; -ENOMEM.
  */
 static struct damon_ctx *
-damon_sysfs_build_ctx(const struct damon_sysfs_context *context)
+damon_sysfs_build_ctx(const struct damon_sysfs_context *context,
+		      unsigned long *obsolete)
 {
 	struct damon_ctx *ctx;
 	int err;
@@ -581,7 +605,7 @@ damon_sysfs_build_ctx(const struct damon_sysfs_context *context)
 	err = damon_sysfs_build_attrs(ctx, context->attrs);
 	if (err)
 		goto out_destroy;
-	err = damon_sysfs_build_targets(ctx, context->targets);
+	err = damon_sysfs_build_targets(ctx, context->targets, obsolete);
 	if (err)
 		goto out_destroy;
 	err = damon_sysfs_build_schemes(ctx, context->schemes);
@@ -597,21 +621,57 @@ out_destroy:
  * control: starting, stopping and talking to kdamonds.
  */
 
-/*
- * @sample_us: the sampling interval of the context the mailbox serves next;
- * until its kdamond has sampled, it counts as sampling since now.
- */
-static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox,
-				     unsigned long sample_us)
+/* The mailbox of a new kdamond directory: no kdamond serves it yet. */
+static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
 {
 	spin_lock_init(&mailbox->lock);
 	INIT_LIST_HEAD(&mailbox->calls);
-	mailbox->terminated = false;
-	mailbox->sampled_at = jiffies;
-	mailbox->sample_us = sample_us;
 	INIT_LIST_HEAD(&mailbox->running);
+	mailbox->terminated = true;
+}
+
+/*
+ * Open @mailbox for a kdamond about to start.  The kdamond it served last has
+ * exited (see damon_sysfs_reap()) and completed every call, but the refresh
+ * may still look at the mailbox: it is reset under its lock, which stays.
+ * @sample_us: the sampling interval of the new kdamond; until it has
+ * sampled, it counts as sampling since now.
+ */
+static void damon_sysfs_mailbox_open(struct damon_sysfs_mailbox *mailbox,
+				     unsigned long sample_us)
+{
+	spin_lock(&mailbox->lock);
+	mailbox->terminated = false;
+	WRITE_ONCE(mailbox->sampled_at, jiffies);
+	WRITE_ONCE(mailbox->sample_us, sample_us);
 	mailbox->tried = NULL;
 	mailbox->placeholder = NULL;
+	spin_unlock(&mailbox->lock);
+}
+
+/* No kdamond takes calls from @mailbox any more. */
+static void damon_sysfs_mailbox_close(struct damon_sysfs_mailbox *mailbox)
+{
+	spin_lock(&mailbox->lock);
+	mailbox->terminated = true;
+	spin_unlock(&mailbox->lock);
+}
+
+static bool damon_sysfs_mailbox_closed(struct damon_sysfs_mailbox *mailbox)
+{
+	bool closed;
+
+	spin_lock(&mailbox->lock);
+	closed = mailbox->terminated;
+	spin_unlock(&mailbox->lock);
+	return closed;
+}
+
+/* Tell pollers of state and pid that they may read something new. */
+static void damon_sysfs_mailbox_notify(struct damon_sysfs_mailbox *mailbox)
+{
+	kernfs_notify(mailbox->state_kn);
+	kernfs_notify(mailbox->pid_kn);
 }
 
 /*
@@ -766,24 +826,45 @@ static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
 	struct damon_target *t, *tnext;
 
-	spin_lock(&mailbox->lock);
-	mailbox->terminated = true;
-	spin_unlock(&mailbox->lock);
+	/* from now on the kdamond counts as stopped */
+	damon_sysfs_mailbox_close(mailbox);
 	/* nothing can be posted any more: stop what runs, cancel the rest */
 	damon_sysfs_cancel_calls(ctx, mailbox);
 
 	/* release the processes now rather than at the next "on" */
-	if (!damon_target_has_pid(ctx))
-		return;
-	damon_for_each_target_safe(t, tnext, ctx) {
-		put_pid(t->pid);
-		damon_destroy_target(t);
+	if (damon_target_has_pid(ctx)) {
+		damon_for_each_target_safe(t, tnext, ctx) {
+			put_pid(t->pid);
+			damon_destroy_target(t);
+		}
 	}
+	/* the kernfs nodes outlive the kdamond: see damon_sysfs_reap() */
+	damon_sysfs_mailbox_notify(mailbox);
 }
 
-static bool damon_sysfs_kdamond_running(const struct damon_sysfs_kdamond *kd)
+/*
+ * Whether the kdamond of @kd runs, as state shows: it has not reached its
+ * before_terminate callback.  A poller woken by that callback must read
+ * "off", though the thread still has a few steps to exit.
+ */
+static bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kd)
 {
-	return kd->ctx && damon_is_running(kd->ctx);
+	return kd->ctx && damon_is_running(kd->ctx) &&
+		!damon_sysfs_mailbox_closed(&kd->mailbox);
+}
+
+/*
+ * Wait for the thread of a kdamond that counts as stopped to exit, before
+ * its context or mailbox is reused or freed.  It is past before_terminate,
+ * so this is short; kthread_stop() is how 6.12 waits for a kdamond.
+ *
+ * Context: damon_sysfs_lock held, which makes this the only stopper.
+ */
+static void damon_sysfs_reap(struct damon_sysfs_kdamond *kd)
+{
+	lockdep_assert_held(&damon_sysfs_lock);
+	if (kd->ctx && damon_is_running(kd->ctx))
+		damon_stop(&kd->ctx, 1);
 }
 
 /*
@@ -923,11 +1004,89 @@ damon_sysfs_kdamond_context(const struct damon_sysfs_kdamond *kd)
 	return to_damon_sysfs_context(kd->contexts->items[0]);
 }
 
-/* What a commit carries: the context built from the tree, and a spare. */
+/**
+ * struct damon_sysfs_commit - what a commit carries to the kdamond
+ * @ctx:	the context built from the tree, without obsolete targets.
+ * @placeholder: a spare scheme; see damon_sysfs_new_placeholder().
+ * @obsolete:	a bit per target directory: set if it is marked obsolete.
+ * @nr_dirs:	the number of target directories.
+ */
 struct damon_sysfs_commit {
 	struct damon_ctx *ctx;
 	struct damos *placeholder;
+	unsigned long *obsolete;
+	int nr_dirs;
 };
+
+static int damon_sysfs_nr_targets(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	int nr = 0;
+
+	damon_for_each_target(t, ctx)
+		nr++;
+	return nr;
+}
+
+/*
+ * A scheme whose quota was charged part way through @t goes on from the
+ * next target: 6.12 would keep the pointer to the destroyed target and skip
+ * every region from then on.
+ */
+static void damon_sysfs_uncharge_target(struct damon_ctx *ctx,
+					struct damon_target *t)
+{
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		if (s->quota.charge_target_from == t) {
+			s->quota.charge_target_from = NULL;
+			s->quota.charge_addr_from = 0;
+		}
+	}
+}
+
+/**
+ * damon_sysfs_remove_obsolete() - remove the running targets marked obsolete
+ * @ctx:	the running context.
+ * @obsolete:	a bit per target directory, set for those marked obsolete.
+ * @nr_dirs:	the number of target directories.
+ * @nr_kept:	the number of targets the commit keeps or adds.
+ *
+ * Target directory i stands for running target i.  The targets of obsolete
+ * directories go wherever they are; the others keep their regions and
+ * order, and damon_commit_ctx() then matches them one to one with the
+ * committed targets, which leave the obsolete directories out.  The targets
+ * beyond @nr_kept go in damon_commit_ctx(); they are uncharged here.
+ *
+ * Context: the kdamond, or a context that is not running.
+ * Return: 0; -EINVAL, with nothing changed, if a directory marked obsolete
+ * has no running target.
+ */
+static int damon_sysfs_remove_obsolete(struct damon_ctx *ctx,
+				       const unsigned long *obsolete,
+				       int nr_dirs, int nr_kept)
+{
+	int nr_running = damon_sysfs_nr_targets(ctx), i = 0, kept = 0;
+	struct damon_target *t, *next;
+
+	if (nr_dirs > nr_running &&
+	    find_next_bit(obsolete, nr_dirs, nr_running) < nr_dirs)
+		return -EINVAL;
+	damon_for_each_target_safe(t, next, ctx) {
+		bool gone = i < nr_dirs && test_bit(i, obsolete);
+
+		i++;
+		if (gone || ++kept > nr_kept)
+			damon_sysfs_uncharge_target(ctx, t);
+		if (!gone)
+			continue;
+		if (damon_target_has_pid(ctx))
+			put_pid(t->pid);
+		damon_destroy_target(t);
+	}
+	return 0;
+}
 
 /*
  * In 6.12, kdamond_wait_activation() keeps the wait time of the schemes it
@@ -958,6 +1117,11 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 
 	if (flags & DAMON_SYSFS_CALL_STOP)
 		return -ECANCELED;
+	err = damon_sysfs_remove_obsolete(ctx, commit->obsolete,
+					  commit->nr_dirs,
+					  damon_sysfs_nr_targets(commit->ctx));
+	if (err)
+		return err;
 	/* can fail only for memory: the writer built and checked the ctx */
 	err = damon_commit_ctx(ctx, commit->ctx);
 	if (!err)
@@ -974,7 +1138,10 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 
 static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 {
-	struct damon_sysfs_commit commit = {};
+	struct damon_sysfs_context *context = damon_sysfs_kdamond_context(kd);
+	struct damon_sysfs_commit commit = {
+		.nr_dirs = context->targets->nr,
+	};
 	struct damon_sysfs_call call = {
 		.fn = damon_sysfs_commit_fn,
 		.arg = &commit,
@@ -984,9 +1151,14 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 
 	if (!damon_sysfs_kdamond_running(kd))
 		return -EINVAL;
-	commit.ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd));
-	if (IS_ERR(commit.ctx))
-		return PTR_ERR(commit.ctx);
+	commit.obsolete = bitmap_zalloc(commit.nr_dirs, GFP_KERNEL);
+	if (!commit.obsolete)
+		return -ENOMEM;
+	commit.ctx = damon_sysfs_build_ctx(context, commit.obsolete);
+	if (IS_ERR(commit.ctx)) {
+		err = PTR_ERR(commit.ctx);
+		goto out_free_obsolete;
+	}
 	commit.placeholder = damon_sysfs_new_placeholder();
 	if (commit.placeholder)
 		err = damon_sysfs_kdamond_call(kd, &call);
@@ -995,6 +1167,8 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 	if (commit.placeholder)
 		damon_destroy_scheme(commit.placeholder);
 	damon_sysfs_destroy_ctx(commit.ctx);
+out_free_obsolete:
+	bitmap_free(commit.obsolete);
 	return err;
 }
 
@@ -1029,6 +1203,131 @@ static int damon_sysfs_clear_tried(struct damon_sysfs_kdamond *kd)
 	return 0;
 }
 
+/*
+ * refresh_ms: the interface's own writer.  Every refresh_ms while the
+ * kdamond runs, a delayed work asks the kdamond for a snapshot of its
+ * schemes, as update_schemes_stats does, and copies the stats and the
+ * effective quotas into the tree.  It must never disturb a user or the
+ * kdamond:
+ *
+ * - it only trylocks damon_sysfs_lock, and skips the round if that fails;
+ *   users wait for it rather than fail (damon_sysfs_trylock());
+ * - it is not a waiter of the nr_kdamonds veto: the directory's destruction
+ *   cancels it instead, which cannot deadlock as it never blocks on the lock;
+ * - it never wakes a kdamond that sleeps for its watermarks, which would
+ *   move the watermarks checks: it withdraws its request and skips the
+ *   round, as nothing changes while every scheme is deactivated;
+ * - it follows the mailbox: it stops once the kdamond has terminated, and
+ *   "on" starts it again.
+ */
+
+/*
+ * How long after a round that started at @start the next one is due, at
+ * @now: rounds start every @ms, or at once if a round took longer.
+ */
+static unsigned long damon_sysfs_refresh_delay(unsigned long start,
+					       unsigned long now,
+					       unsigned int ms)
+{
+	unsigned long due = start + msecs_to_jiffies(ms);
+
+	return time_after(due, now) ? due - now : 0;
+}
+
+/* Queue the next round, unless refresh_ms is 0 or no kdamond runs. */
+static void damon_sysfs_refresh_schedule(struct damon_sysfs_kdamond *kd,
+					 unsigned long start)
+{
+	unsigned int ms = READ_ONCE(kd->refresh_ms);
+
+	/* under the lock, so that a kdamond terminating now stops it */
+	spin_lock(&kd->mailbox.lock);
+	if (ms && !kd->mailbox.terminated)
+		mod_delayed_work(system_unbound_wq, &kd->refresh,
+				 damon_sysfs_refresh_delay(start, jiffies, ms));
+	spin_unlock(&kd->mailbox.lock);
+}
+
+/* Wait for the snapshot, or withdraw it from a kdamond that sleeps. */
+static int damon_sysfs_refresh_wait(struct damon_sysfs_kdamond *kd,
+				    struct damon_sysfs_call *call)
+{
+	const unsigned long tick = max(HZ / 20, 1);
+
+	for (;;) {
+		if (wait_for_completion_timeout(&call->done, tick))
+			return call->err;
+		if (damon_sysfs_kdamond_parked(&kd->mailbox) &&
+		    damon_sysfs_withdraw(&kd->mailbox, call))
+			return -EAGAIN;
+	}
+}
+
+static void damon_sysfs_refresh_round(struct damon_sysfs_kdamond *kd)
+{
+	const struct damon_sysfs_cmd *cmd = &damon_sysfs_cmd_refresh;
+	struct damon_sysfs_call call = { .fn = cmd->fn };
+	struct damon_sysfs_context *context;
+	int err;
+
+	if (!damon_sysfs_refresh_trylock())
+		return;
+	context = damon_sysfs_kdamond_context(kd);
+	if (!context || !damon_sysfs_kdamond_running(kd)) {
+		damon_sysfs_refresh_unlock();
+		return;
+	}
+	call.arg = cmd->prepare(context->schemes);
+	if (IS_ERR(call.arg)) {
+		damon_sysfs_refresh_unlock();
+		return;
+	}
+	init_completion(&call.done);
+	INIT_LIST_HEAD(&call.list);
+	err = damon_sysfs_post(&kd->mailbox, &call);
+	damon_sysfs_refresh_unlock();
+
+	if (!err)
+		err = damon_sysfs_refresh_wait(kd, &call);
+	if (!err && damon_sysfs_refresh_trylock()) {
+		context = damon_sysfs_kdamond_context(kd);
+		cmd->finish(context ? context->schemes : NULL, call.arg, 0);
+		damon_sysfs_refresh_unlock();
+		return;
+	}
+	/* the values are dropped, not the round's schedule */
+	cmd->finish(NULL, call.arg, err ?: -EBUSY);
+}
+
+static void damon_sysfs_refresh_fn(struct work_struct *work)
+{
+	struct damon_sysfs_kdamond *kd = container_of(to_delayed_work(work),
+			struct damon_sysfs_kdamond, refresh);
+	unsigned long start = jiffies;
+
+	if (!READ_ONCE(kd->refresh_ms))
+		return;
+	damon_sysfs_refresh_round(kd);
+	damon_sysfs_refresh_schedule(kd, start);
+}
+
+static ssize_t refresh_ms_store(struct kobject *kobj,
+				struct kobj_attribute *attr, const char *buf,
+				size_t count)
+{
+	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
+	ssize_t ret = damon_sysfs_uint_store(kobj, attr, buf, count);
+
+	if (ret < 0)
+		return ret;
+	/* a new period starts now; 0 stops the rounds before returning */
+	if (READ_ONCE(kd->refresh_ms))
+		damon_sysfs_refresh_schedule(kd, jiffies);
+	else
+		cancel_delayed_work_sync(&kd->refresh);
+	return ret;
+}
+
 static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 {
 	struct damon_ctx *ctx;
@@ -1036,7 +1335,7 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 
 	if (damon_sysfs_kdamond_running(kd) || kd->nr_waiters)
 		return -EBUSY;
-	ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd));
+	ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd), NULL);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	ctx->callback = (struct damon_callback) {
@@ -1047,16 +1346,18 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 		.before_damos_apply = damon_sysfs_before_damos_apply,
 		.before_terminate = damon_sysfs_before_terminate,
 	};
-	/* no kdamond uses the mailbox now: the last one has terminated */
-	damon_sysfs_mailbox_init(&kd->mailbox, ctx->attrs.sample_interval);
+	damon_sysfs_reap(kd);
+	damon_sysfs_mailbox_open(&kd->mailbox, ctx->attrs.sample_interval);
 	err = damon_start(&ctx, 1, false);
 	if (err) {
+		damon_sysfs_mailbox_close(&kd->mailbox);
 		damon_sysfs_destroy_ctx(ctx);
 		return err;
 	}
 	if (kd->ctx)
 		damon_sysfs_destroy_ctx(kd->ctx);
 	kd->ctx = ctx;
+	damon_sysfs_refresh_schedule(kd, jiffies);
 	return 0;
 }
 
@@ -1064,7 +1365,12 @@ static int damon_sysfs_turn_off(struct damon_sysfs_kdamond *kd)
 {
 	if (!kd->ctx)
 		return -EINVAL;
-	/* -EPERM if it has stopped; else waits until the kdamond exits */
+	/* it stopped on its own, as 6.12 would say once its thread is gone */
+	if (!damon_sysfs_kdamond_running(kd)) {
+		damon_sysfs_reap(kd);
+		return -EPERM;
+	}
+	/* -EPERM if it has stopped since; else waits until it exits */
 	return damon_stop(&kd->ctx, 1);
 }
 
@@ -1122,14 +1428,21 @@ static_assert(ARRAY_SIZE(damon_sysfs_schemes_cmds) == NR_DAMON_SYSFS_CMDS);
 static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kd,
 				  enum damon_sysfs_state_cmd cmd)
 {
+	int err;
+
 	lockdep_assert_held(&damon_sysfs_lock);
-	if (cmd == DAMON_SYSFS_CMD_OFF)
-		return damon_sysfs_turn_off(kd);
+	if (cmd == DAMON_SYSFS_CMD_OFF) {
+		err = damon_sysfs_turn_off(kd);
+		damon_sysfs_mailbox_notify(&kd->mailbox);
+		return err;
+	}
 	if (kd->contexts->nr != 1)
 		return -EINVAL;
 	switch (cmd) {
 	case DAMON_SYSFS_CMD_ON:
-		return damon_sysfs_turn_on(kd);
+		err = damon_sysfs_turn_on(kd);
+		damon_sysfs_mailbox_notify(&kd->mailbox);
+		return err;
 	case DAMON_SYSFS_CMD_COMMIT:
 		return damon_sysfs_commit(kd);
 	case DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS:
@@ -1143,10 +1456,13 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
+	int err = damon_sysfs_trylock();
 	bool running;
 
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
-		running = damon_sysfs_kdamond_running(kd);
+	if (err)
+		return err;
+	running = damon_sysfs_kdamond_running(kd);
+	mutex_unlock(&damon_sysfs_lock);
 	return sysfs_emit(buf, "%s\n",
 			  damon_sysfs_cmd_names[running ? DAMON_SYSFS_CMD_ON :
 						DAMON_SYSFS_CMD_OFF]);
@@ -1161,8 +1477,11 @@ static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (cmd < 0)
 		return cmd;
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock)
-		err = damon_sysfs_handle_cmd(kd, cmd);
+	err = damon_sysfs_trylock();
+	if (err)
+		return err;
+	err = damon_sysfs_handle_cmd(kd, cmd);
+	mutex_unlock(&damon_sysfs_lock);
 	return err ? err : count;
 }
 
@@ -1170,12 +1489,12 @@ static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
 			char *buf)
 {
 	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
-	int pid = -1;
+	int pid = damon_sysfs_trylock();
 
-	scoped_cond_guard(mutex_try, return -EBUSY, &damon_sysfs_lock) {
-		if (kd->ctx)
-			pid = damon_kdamond_pid(kd->ctx);
-	}
+	if (pid)
+		return pid;
+	pid = damon_sysfs_kdamond_running(kd) ? damon_kdamond_pid(kd->ctx) : -1;
+	mutex_unlock(&damon_sysfs_lock);
 	return sysfs_emit(buf, "%d\n", pid < 0 ? -1 : pid);
 }
 
@@ -1183,10 +1502,13 @@ static struct kobj_attribute damon_sysfs_kdamond_state =
 		__ATTR_RW_MODE(state, 0600);
 static struct kobj_attribute damon_sysfs_kdamond_pid =
 		__ATTR_RO_MODE(pid, 0400);
+__DAMON_SYSFS_FIELD(kdamond, refresh_ms, refresh_ms, unsigned int, 0600,
+		    damon_sysfs_uint_show, refresh_ms_store);
 
 static struct attribute *damon_sysfs_kdamond_attrs[] = {
 	&damon_sysfs_kdamond_state.attr,
 	&damon_sysfs_kdamond_pid.attr,
+	DAMON_SYSFS_ATTR(kdamond, refresh_ms),
 	NULL,
 };
 ATTRIBUTE_GROUPS(damon_sysfs_kdamond);
@@ -1196,9 +1518,16 @@ static void damon_sysfs_kdamond_destroy(struct kobject *kobj)
 {
 	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
 
-	/* the nr_kdamonds veto keeps running kdamonds from coming here */
+	/*
+	 * The nr_kdamonds veto keeps running kdamonds from coming here: the
+	 * mailbox is closed, so the refresh cannot be queued again.
+	 */
+	cancel_delayed_work_sync(&kd->refresh);
+	damon_sysfs_reap(kd);
 	if (kd->ctx)
 		damon_sysfs_destroy_ctx(kd->ctx);
+	kernfs_put(kd->mailbox.state_kn);
+	kernfs_put(kd->mailbox.pid_kn);
 	damon_sysfs_array_destroy(kd->contexts);
 	damon_sysfs_put(kobj);
 }
@@ -1213,13 +1542,20 @@ static struct kobject *damon_sysfs_kdamond_create(struct kobject *parent,
 	kd = kzalloc(sizeof(*kd), GFP_KERNEL);
 	if (!kd)
 		return ERR_PTR(-ENOMEM);
-	damon_sysfs_mailbox_init(&kd->mailbox, 0);
+	damon_sysfs_mailbox_init(&kd->mailbox);
+	INIT_DELAYED_WORK(&kd->refresh, damon_sysfs_refresh_fn);
 	err = damon_sysfs_add_dir(&kd->kobj, &damon_sysfs_kdamond_ktype,
 				  parent, name);
 	if (err)
 		return ERR_PTR(err);
-	contexts = damon_sysfs_array_create(&kd->kobj, "contexts",
-					    &damon_sysfs_contexts_type);
+	/* lookups, no allocation: the files were made with the directory */
+	kd->mailbox.state_kn = sysfs_get_dirent(kd->kobj.sd, "state");
+	kd->mailbox.pid_kn = sysfs_get_dirent(kd->kobj.sd, "pid");
+	if (!kd->mailbox.state_kn || !kd->mailbox.pid_kn)
+		contexts = ERR_PTR(-ENOENT);
+	else
+		contexts = damon_sysfs_array_create(&kd->kobj, "contexts",
+						    &damon_sysfs_contexts_type);
 	if (IS_ERR(contexts)) {
 		damon_sysfs_kdamond_destroy(&kd->kobj);
 		return ERR_CAST(contexts);

@@ -346,7 +346,7 @@ damon_sysfs_test_build(struct kunit *test,
 	struct damon_ctx *ctx;
 
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL);
 	mutex_unlock(&damon_sysfs_lock);
 	if (!IS_ERR(ctx))
 		KUNIT_ASSERT_EQ(test,
@@ -467,7 +467,7 @@ static void damon_sysfs_test_build_pid_refs(struct kunit *test)
 
 	t->targets.nr = 2;
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before + 2);
@@ -524,6 +524,170 @@ static void damon_sysfs_test_build_most_regions(struct kunit *test)
 			(unsigned int)DAMON_SYSFS_MAX_NR);
 }
 
+/* --- obsolete_target --------------------------------------------------------- */
+
+/*
+ * A commit leaves obsolete target directories out of the context and marks
+ * them, whatever their pid; "on" builds them like any other.
+ */
+static void damon_sysfs_test_build_obsolete(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	unsigned long *obsolete;
+	struct damon_ctx *ctx;
+
+	obsolete = kunit_kzalloc(test, BITS_TO_LONGS(TEST_NR_TARGETS) *
+				 sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obsolete);
+	t->targets.nr = 2;
+	t->target[0].obsolete = true;
+	/* the process of an obsolete target has typically exited */
+	t->target[0].pid = INT_MAX;
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&t->context, obsolete);
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0)->pid,
+			    task_pid(current));
+	KUNIT_EXPECT_TRUE(test, test_bit(0, obsolete));
+	KUNIT_EXPECT_FALSE(test, test_bit(1, obsolete));
+	damon_sysfs_destroy_ctx(ctx);
+
+	/* "on" ignores the mark: the pid must exist */
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ctx));
+	t->target[0].pid = task_pid_nr(current);
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_plain_ctx,
+			    damon_destroy_ctx, struct damon_ctx *);
+
+/* A context of @nr targets without pids, one region each, and a scheme. */
+static struct damon_ctx *damon_sysfs_test_running_ctx(struct kunit *test,
+						      int nr)
+{
+	struct damon_ctx *ctx = damon_new_ctx();
+	struct damos *s;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test,
+						  damon_sysfs_test_destroy_plain_ctx,
+						  ctx), 0);
+	for (i = 0; i < nr; i++) {
+		struct damon_target *t = damon_new_target();
+		struct damon_region *r = damon_new_region(i * 0x1000,
+							  (i + 1) * 0x1000);
+
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		damon_add_target(ctx, t);
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		r->age = 100 + i;
+		damon_add_region(r, t);
+	}
+	s = damon_sysfs_new_placeholder();
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	damon_add_scheme(ctx, s);
+	return ctx;
+}
+
+static struct damos *damon_sysfs_test_scheme(struct damon_ctx *ctx)
+{
+	return list_first_entry(&ctx->schemes, struct damos, list);
+}
+
+/*
+ * Obsolete targets go wherever they are; the others stay, the same objects
+ * with their regions, in their order.
+ */
+static void damon_sysfs_test_remove_obsolete(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
+	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
+	struct damon_target *middle = damon_sysfs_test_nth_target(ctx, 1);
+	struct damon_target *last = damon_sysfs_test_nth_target(ctx, 2);
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+	unsigned long obsolete = BIT(1);
+
+	s->quota.charge_target_from = middle;
+	s->quota.charge_addr_from = 0x1800;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 3, 2),
+			0);
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 1), last);
+	KUNIT_EXPECT_EQ(test, damon_first_region(last)->age, 102U);
+	KUNIT_EXPECT_EQ(test, damon_first_region(last)->ar.start, 0x2000UL);
+	/* the scheme no longer points at the destroyed target */
+	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
+	KUNIT_EXPECT_EQ(test, s->quota.charge_addr_from, 0UL);
+}
+
+/* An obsolete directory without a running target changes nothing. */
+static void damon_sysfs_test_remove_obsolete_beyond(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 2);
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+	unsigned long obsolete = BIT(0) | BIT(2);
+
+	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 0);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 3, 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_NOT_NULL(test, s->quota.charge_target_from);
+}
+
+/*
+ * Targets the commit drops for having no directory are uncharged too; a
+ * target the commit keeps stays charged.
+ */
+static void damon_sysfs_test_remove_obsolete_shrink(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
+	unsigned long obsolete = 0;
+
+	s->quota.charge_target_from = first;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 1, 1),
+			0);
+	KUNIT_EXPECT_PTR_EQ(test, s->quota.charge_target_from, first);
+	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 2);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 1, 1),
+			0);
+	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
+	/* damon_commit_ctx() removes them, not this */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 3);
+}
+
+/* --- refresh_ms ---------------------------------------------------------------- */
+
+/* Rounds are due every refresh_ms from the start of the last one. */
+static void damon_sysfs_test_refresh_delay(struct kunit *test)
+{
+	unsigned long period = msecs_to_jiffies(100);
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_refresh_delay(1000, 1000, 100),
+			period);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_refresh_delay(1000, 1001, 100),
+			period - 1);
+	/* a round that took longer than the period: the next is due now */
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_refresh_delay(1000, 1000 + period, 100),
+			0UL);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_refresh_delay(1000, 1000 + 2 * period, 100),
+			0UL);
+	/* across the wrap of jiffies */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_refresh_delay(ULONG_MAX, 0, 100),
+			period - 1);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_sysfs_test_field, damon_sysfs_field_gen_params),
 	KUNIT_CASE(damon_sysfs_test_keyword_tables),
@@ -533,6 +697,11 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_paddr),
 	KUNIT_CASE(damon_sysfs_test_build_pid_refs),
 	KUNIT_CASE(damon_sysfs_test_build_most_regions),
+	KUNIT_CASE(damon_sysfs_test_build_obsolete),
+	KUNIT_CASE(damon_sysfs_test_remove_obsolete),
+	KUNIT_CASE(damon_sysfs_test_remove_obsolete_beyond),
+	KUNIT_CASE(damon_sysfs_test_remove_obsolete_shrink),
+	KUNIT_CASE(damon_sysfs_test_refresh_delay),
 	{},
 };
 

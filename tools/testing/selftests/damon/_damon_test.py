@@ -473,6 +473,66 @@ def gaps_us(windows):
                                                          windows[1:])]
 
 
+U64_MAX = str(2 ** 64 - 1)
+
+
+def scheme(s=0):
+    return '%s/schemes/%d' % (ctx(), s)
+
+
+def kdamond_pid():
+    return int(value(kd() + '/pid'))
+
+
+def stat_kdamond(w, sample, aggr, nr_schemes=1, apply_us=0):
+    """A kdamond on w with stat schemes that match every region."""
+    setup_kdamond('vaddr', [w.pid])
+    set_intervals(sample, aggr, max(aggr, 1000000))
+    ok(ctx() + '/schemes/nr_schemes', str(nr_schemes))
+    for s in range(nr_schemes):
+        for r in ('sz', 'nr_accesses', 'age'):
+            ok('%s/access_pattern/%s/max' % (scheme(s), r), U64_MAX)
+        ok(scheme(s) + '/apply_interval_us', str(apply_us))
+
+
+def free_mem_rate():
+    """What DAMON's free_mem_rate watermark metric reads, in permil."""
+    info = {}
+    with open('/proc/meminfo') as f:
+        for line in f:
+            name, val = line.split(':')
+            info[name] = int(val.split()[0])
+    return info['MemFree'] * 1000 // info['MemTotal']
+
+
+def set_watermarks(interval_us, high, mid, low, s=0):
+    wm = scheme(s) + '/watermarks/'
+    ok(wm + 'metric', 'free_mem_rate')
+    ok(wm + 'interval_us', str(interval_us))
+    ok(wm + 'high', str(high))
+    ok(wm + 'mid', str(mid))
+    ok(wm + 'low', str(low))
+
+
+def deactivate_all(interval_us, nr_schemes=1):
+    """Watermarks that always deactivate: free memory below 1000 permil."""
+    for s in range(nr_schemes):
+        set_watermarks(interval_us, 1000, 1000, 1000, s)
+
+
+def check_windows_during(trace, pid, aggr, what, work):
+    """Run work() and check the windows it overlapped (at least three)."""
+    trace.clear()
+    work()
+    wins = trace.wait_windows(pid, 3)
+    gaps = gaps_us(wins)
+    short = [g for g in gaps if g < aggr * 0.995]
+    print('# %s: %d windows, %d-%d us (configured %d)' %
+          (what, len(wins), min(gaps), max(gaps), aggr))
+    true(not short, '%s: windows of %s us, configured %d us' %
+         (what, short, aggr))
+
+
 def main():
     """Run the registered tests; print KTAP; exit as kselftest expects."""
     if os.geteuid() != 0:
