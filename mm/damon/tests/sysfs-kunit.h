@@ -688,6 +688,81 @@ static void damon_sysfs_test_refresh_delay(struct kunit *test)
 			period - 1);
 }
 
+/* --- the lock: users wait for the refresh, not for each other ------------- */
+
+struct damon_sysfs_test_locker {
+	struct completion done;
+	int err;
+};
+
+static int damon_sysfs_test_lock_as_user(void *data)
+{
+	struct damon_sysfs_test_locker *locker = data;
+
+	locker->err = damon_sysfs_trylock();
+	if (!locker->err)
+		mutex_unlock(&damon_sysfs_lock);
+	complete(&locker->done);
+	return 0;
+}
+
+/* A thread that takes the lock as users do; finish it with _user_err(). */
+static struct damon_sysfs_test_locker *
+damon_sysfs_test_user_start(struct kunit *test)
+{
+	struct damon_sysfs_test_locker *locker;
+	struct task_struct *task;
+
+	locker = kunit_kzalloc(test, sizeof(*locker), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, locker);
+	init_completion(&locker->done);
+	task = kthread_run(damon_sysfs_test_lock_as_user, locker,
+			   "damon_sysfs_test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	return locker;
+}
+
+static bool damon_sysfs_test_user_done(struct damon_sysfs_test_locker *locker,
+				       unsigned long timeout)
+{
+	if (!wait_for_completion_timeout(&locker->done, timeout))
+		return false;
+	/* the wait consumed it; damon_sysfs_test_user_err() waits again */
+	complete(&locker->done);
+	return true;
+}
+
+static int damon_sysfs_test_user_err(struct damon_sysfs_test_locker *locker)
+{
+	wait_for_completion(&locker->done);
+	return locker->err;
+}
+
+/* A user who meets the refresh waits for it; one who meets a user fails. */
+static void damon_sysfs_test_trylock(struct kunit *test)
+{
+	struct damon_sysfs_test_locker *locker;
+
+	/* the refresh must never fail a user: it waits */
+	KUNIT_ASSERT_TRUE(test, damon_sysfs_refresh_trylock());
+	locker = damon_sysfs_test_user_start(test);
+	KUNIT_EXPECT_FALSE(test, damon_sysfs_test_user_done(locker, HZ / 10));
+	damon_sysfs_refresh_unlock();
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_user_err(locker), 0);
+
+	/* as in 6.12, users do not wait for each other */
+	mutex_lock(&damon_sysfs_lock);
+	locker = damon_sysfs_test_user_start(test);
+	KUNIT_EXPECT_TRUE(test, damon_sysfs_test_user_done(locker, 10 * HZ));
+	/* the refresh skips its round rather than wait for a user */
+	KUNIT_EXPECT_FALSE(test, damon_sysfs_refresh_trylock());
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_user_err(locker), -EBUSY);
+
+	locker = damon_sysfs_test_user_start(test);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_user_err(locker), 0);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_sysfs_test_field, damon_sysfs_field_gen_params),
 	KUNIT_CASE(damon_sysfs_test_keyword_tables),
@@ -702,6 +777,7 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_remove_obsolete_beyond),
 	KUNIT_CASE(damon_sysfs_test_remove_obsolete_shrink),
 	KUNIT_CASE(damon_sysfs_test_refresh_delay),
+	KUNIT_CASE(damon_sysfs_test_trylock),
 	{},
 };
 
