@@ -471,6 +471,14 @@ static void reset_commit(const struct op *op)
 	commit_changes(true);
 }
 
+/* the same commit, which also removes running target 1, marked obsolete */
+static void reset_commit_obsolete(const struct op *op)
+{
+	must(CTX "/targets/1/obsolete_target", "N");
+	reset_commit(op);
+	must(CTX "/targets/1/obsolete_target", "Y");
+}
+
 static bool failed_commit(const struct op *op, const char *before)
 {
 	if (!is_on() || read_long(KD "/pid") != kdamond_pid)
@@ -624,6 +632,10 @@ static const struct op ops[] = {
 	ON("on (paddr)", "paddr"),
 	COMMIT("commit (vaddr)", "vaddr"), COMMIT("commit (fvaddr)", "fvaddr"),
 	COMMIT("commit (paddr)", "paddr"),
+	{ .name = "commit, target 1 obsolete (vaddr)",
+	  .prepare = prepare_commit, .reset = reset_commit_obsolete,
+	  .path = KD "/state", .val = "commit", .arg = "vaddr",
+	  .failed = failed_commit, .done = done_commit },
 	RUNNING("update_schemes_stats", failed_running, NULL, NULL),
 	RUNNING("update_schemes_effective_quotas", failed_running, NULL,
 		NULL),

@@ -172,6 +172,7 @@ KINDS = {
     'sample_us': 'ulong', 'aggr_us': 'ulong', 'update_us': 'ulong',
     'min': 'ulong', 'max': 'ulong', 'start': 'ulong', 'end': 'ulong',
     'pid_target': 'int, EINVAL',
+    'refresh_ms': 'uint', 'obsolete_target': 'bool',
     'action': 'keyword willneed cold pageout hugepage nohugepage '
               'lru_prio lru_deprio migrate_hot migrate_cold stat',
     'apply_interval_us': 'ulong', 'target_nid': 'int',
