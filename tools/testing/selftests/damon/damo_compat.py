@@ -11,9 +11,10 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
-from _damon_test import (KSFT_SKIP, Failure, Workload, kd, main, state,
-                         test, value, wait_for)
+from _damon_test import (KSFT_SKIP, Aggregations, Failure, Workload, ctx,
+                         kd, main, state, test, value, wait_for)
 
 DAMO = os.environ.get('DAMO', '')
 
@@ -36,6 +37,10 @@ def damo(*args, timeout=600):
         raise Failure('damo %s failed: %s' % (' '.join(args),
                                               ' | '.join(out[-5:])))
     return '\n'.join(out)
+
+
+def scheme_file(name):
+    return '%s/schemes/0/%s' % (ctx(), name)
 
 
 def running():
@@ -68,6 +73,79 @@ def paddr_start_report_stop():
     damo('report', 'access')
     damo('stop')
     wait_for(lambda: not running(), 'damo to stop DAMON')
+
+
+def tried_times():
+    """nr_tried of scheme 0 as damo reports it."""
+    out = damo('report', 'damon', '--damos_stats', '--raw')
+    m = re.search(r'^\s*nr_tried: (\d+)$', out, re.M)
+    if not m:
+        raise Failure('no nr_tried in damo report damon')
+    return int(m.group(1))
+
+
+@test
+def refresh_stat_stats_move_on_their_own():
+    """damo start --refresh_stat writes refresh_ms, and damo report then
+    reads stats that the kernel refreshes, with no update command."""
+    with Workload() as w:
+        damo('start', str(w.pid), '--damos_action', 'stat',
+             '--refresh_stat', '100')
+        wait_for(running, 'damo to start DAMON')
+        if value(kd() + '/refresh_ms') != '100':
+            raise Failure('refresh_ms: %s' % value(kd() + '/refresh_ms'))
+        wait_for(lambda: int(value(scheme_file('stats/nr_tried'))) > 0,
+                 'stats to move with no command')
+        first = tried_times()
+        wait_for(lambda: tried_times() > first, 'damo report to move')
+        damo('stop')
+        wait_for(lambda: not running(), 'damo to stop DAMON')
+
+
+def target_pids():
+    targets = ctx() + '/targets'
+    return [int(value('%s/%d/pid_target' % (targets, t)))
+            for t in range(int(value(targets + '/nr_targets')))]
+
+
+@test
+def obsolete_target_through_damo_tune():
+    """Three targets; the middle one exits and damo tune marks it obsolete:
+    the kdamond goes on with the other two, which keep their regions, and
+    damo renumbers the directories."""
+    ws = [Workload() for _ in range(3)]
+    try:
+        with Aggregations() as trace:
+            pids = [str(w.pid) for w in ws]
+            args = sum((['--target_pid', p] for p in pids), [])
+            damo('start', *args)
+            wait_for(running, 'damo to start DAMON')
+            kdamond = int(value(kd() + '/pid'))
+            trace.wait_windows(kdamond, 20)
+            ws[1].stop()
+            issued = time.clock_gettime(time.CLOCK_MONOTONIC)
+            damo('tune', *args, '--obsolete_targets', '1')
+            done = time.clock_gettime(time.CLOCK_MONOTONIC)
+            if int(value(kd() + '/pid')) != kdamond:
+                raise Failure('tune restarted the kdamond')
+            if target_pids() != [ws[0].pid, ws[2].pid]:
+                raise Failure('target directories: %s' % target_pids())
+            before = [x for x in trace.windows(kdamond) if x.ts <= issued]
+            wait_for(lambda: len([x for x in trace.windows(kdamond)
+                                  if x.ts > done]) >= 2,
+                     'windows after the commit', timeout=300)
+            after = [x for x in trace.windows(kdamond) if x.ts > done][1]
+            old = {r[0]: r for r in reversed(before[-1].regions)}
+            new = {r[0]: r for r in reversed(after.regions)}
+            print('# first regions before %s, after %s' % (old, new))
+            if sorted(new) != [0, 1] or \
+                    [new[0][2], new[1][2]] != [old[0][2], old[2][2]]:
+                raise Failure('the running targets are not targets 0 and 2')
+            damo('stop')
+            wait_for(lambda: not running(), 'damo to stop DAMON')
+    finally:
+        for w in ws:
+            w.stop()
 
 
 if __name__ == '__main__':
