@@ -10,6 +10,7 @@ prints one JSON object.  Not a test: it asserts nothing about speed.
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -51,6 +52,62 @@ def record(res, name, times):
 
 def ok(path, content):
     t.ok(path, content)
+
+
+REFRESH_FN = 'damon_sysfs_refresh_fn'
+EVENT = re.compile(r'^\s*\S+-(\d+)\s+\[\d+\]\s+\S+\s+(\d+\.\d+): '
+                   r'(\w+): (.*)$')
+
+
+def refresh_cpu_s(lines):
+    """CPU time spent in the refresh's work function: from its start, or
+    from when its kworker is switched back in, to its end, or to when the
+    kworker is switched out (it sleeps while the kdamond takes the
+    snapshot)."""
+    in_work, since, total, rounds = set(), {}, 0.0, 0
+    for line in lines:
+        m = EVENT.match(line)
+        if not m:
+            continue
+        pid, ts, event, rest = int(m.group(1)), float(m.group(2)), \
+            m.group(3), m.group(4)
+        if event == 'workqueue_execute_start' and REFRESH_FN in rest:
+            in_work.add(pid)
+            since[pid] = ts
+            rounds += 1
+        elif event == 'workqueue_execute_end' and pid in in_work:
+            if since.get(pid) is not None:
+                total += ts - since[pid]
+            in_work.discard(pid)
+            since[pid] = None
+        elif event == 'sched_switch':
+            prev = int(re.search(r'prev_pid=(\d+)', rest).group(1))
+            nxt = int(re.search(r'next_pid=(\d+)', rest).group(1))
+            if prev in in_work and since.get(prev) is not None:
+                total += ts - since[prev]
+                since[prev] = None
+            if nxt in in_work:
+                since[nxt] = ts
+    return total, rounds
+
+
+def refresh_cost(res, seconds=20):
+    """The CPU cost of refresh_ms at 100 ms on the running paddr kdamond
+    (one scheme, ~10,000 regions), from the workqueue and scheduler
+    tracepoints."""
+    events = ['workqueue/workqueue_execute_start',
+              'workqueue/workqueue_execute_end', 'sched/sched_switch']
+    with t.TraceInstance(events, 'damon_bench') as trace:
+        ok(trace.dir + '/buffer_size_kb', '65536')
+        ok(t.kd() + '/refresh_ms', '100')
+        time.sleep(1)
+        trace.clear()
+        time.sleep(seconds)
+        lines = trace.lines()
+        ok(t.kd() + '/refresh_ms', '0')
+    cpu, rounds = refresh_cpu_s(lines)
+    res['refresh_100ms_cpu_per_s_ms'] = cpu * 1000 / seconds
+    res['refresh_100ms_rounds_per_s'] = rounds / seconds
 
 
 def main():
@@ -123,6 +180,8 @@ def main():
         lambda: ok(t.kd() + '/state', 'update_schemes_tried_regions'), 5))
     res['update_schemes_tried_bytes_ms'] = statistics.median(timed(
         lambda: ok(t.kd() + '/state', 'update_schemes_tried_bytes'), 5))
+    if os.path.exists(t.kd() + '/refresh_ms'):
+        refresh_cost(res)
     ok(t.kd() + '/state', 'off')
     t.reset()
     print('BENCH ' + json.dumps(res))
