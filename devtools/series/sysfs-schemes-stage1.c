@@ -137,3 +137,7 @@ const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_regions = {
 const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_bytes = {
 	.prepare = damon_sysfs_unsupported,
 };
+
+const struct damon_sysfs_cmd damon_sysfs_cmd_refresh = {
+	.prepare = damon_sysfs_unsupported,
+};
