@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """The DAMON sysfs tree: files, modes, defaults, values and errors.
 
-admin/kdamonds/<K>/{state,pid}, contexts/<C>/{avail_operations,operations},
-monitoring_attrs/{intervals,nr_regions}, targets/<T>/{pid_target,regions/<R>}
+admin/kdamonds/<K>/{state,pid,refresh_ms}, contexts/<C>/{avail_operations,
+operations}, monitoring_attrs/{intervals,nr_regions},
+targets/<T>/{pid_target,obsolete_target,regions/<R>}
 and schemes/nr_schemes, with every nr_* file's create/shrink/grow rules.
 """
 
@@ -69,12 +70,14 @@ def check_instances(nr):
     make_tree(nr)
     eq(numbered(KDAMONDS), list(range(nr)), 'kdamonds')
     for k in range(nr):
-        eq(sorted(os.listdir(kd(k))), ['contexts', 'pid', 'state'],
-           kd(k))
+        eq(sorted(os.listdir(kd(k))),
+           ['contexts', 'pid', 'refresh_ms', 'state'], kd(k))
         is_file(kd(k) + '/state', 0o600)
         is_file(kd(k) + '/pid', 0o400)
+        is_file(kd(k) + '/refresh_ms', 0o600)
         reads(kd(k) + '/state', 'off')
         reads(kd(k) + '/pid', '-1')
+        reads(kd(k) + '/refresh_ms', '0')
         is_file(kd(k) + '/contexts/nr_contexts', 0o600)
         reads(kd(k) + '/contexts/nr_contexts', '1')
         eq(sorted(os.listdir(ctx(k))),
@@ -93,10 +96,12 @@ def check_instances(nr):
         eq(numbered(ctx(k) + '/targets'), list(range(nr)), 'targets')
         eq(numbered(ctx(k) + '/schemes'), list(range(nr)), 'schemes')
         for t in range(nr):
-            eq(sorted(os.listdir(target(t, k))), ['pid_target', 'regions'],
-               target(t, k))
+            eq(sorted(os.listdir(target(t, k))),
+               ['obsolete_target', 'pid_target', 'regions'], target(t, k))
             is_file(target(t, k) + '/pid_target', 0o600)
             reads(target(t, k) + '/pid_target', '0')
+            is_file(target(t, k) + '/obsolete_target', 0o600)
+            reads(target(t, k) + '/obsolete_target', 'N')
             is_file(target(t, k) + '/regions/nr_regions', 0o600)
             reads(target(t, k) + '/regions/nr_regions', str(nr))
             eq(numbered(target(t, k) + '/regions'), list(range(nr)),
