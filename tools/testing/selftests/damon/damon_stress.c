@@ -299,12 +299,11 @@ static const char *value_file(struct worker *w, const char **val)
 	static const char * const quotas[] = { "ms", "bytes",
 		"reset_interval_ms", "weights/sz_permil",
 		"weights/nr_accesses_permil", "weights/age_permil" };
-	static const char * const refresh[] = { "0", "1", "10", "100" };
 	const char *s = scheme_path(w);
 	char pid[16];
 
 	*val = pick(w, numbers, ARRAY_SIZE(numbers));
-	switch (rnd(w, 18)) {
+	switch (rnd(w, 16)) {
 	case 0:
 		*val = pick(w, ops_names, ARRAY_SIZE(ops_names));
 		return pathf("%s/operations", ctx_path(w));
@@ -361,13 +360,6 @@ static const char *value_file(struct worker *w, const char **val)
 	case 14:
 		*val = pathf("/damon_stress_%u\n", rnd(w, NR_CGROUPS + 1));
 		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
-	case 15:
-		*val = rnd(w, 4) ? pick(w, refresh, ARRAY_SIZE(refresh)) :
-			pick(w, small, ARRAY_SIZE(small));
-		return pathf("%s/refresh_ms", kd_path(w));
-	case 16:
-		*val = pick(w, bools, ARRAY_SIZE(bools));
-		return pathf("%s/obsolete_target", target_path(w));
 	default:
 		*val = small_or_number(w);
 		return pathf("%s/filters/%u/%s", s, rnd(w, 2),
