@@ -386,16 +386,6 @@ damon_sysfs_test_nth_target(struct damon_ctx *ctx, int n)
 	return NULL;
 }
 
-static int damon_sysfs_test_nr_targets(struct damon_ctx *ctx)
-{
-	struct damon_target *t;
-	int nr = 0;
-
-	damon_for_each_target(t, ctx)
-		nr++;
-	return nr;
-}
-
 /* A valid vaddr tree becomes the context it describes. */
 static void damon_sysfs_test_build_vaddr(struct kunit *test)
 {
@@ -424,7 +414,7 @@ static void damon_sysfs_test_build_vaddr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->attrs.ops_update_interval, 1000000UL);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.min_nr_regions, 3UL);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.max_nr_regions, 30UL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
 
 	target = damon_sysfs_test_nth_target(ctx, 0);
 	KUNIT_EXPECT_PTR_EQ(test, target->pid, task_pid(current));
@@ -452,7 +442,7 @@ static void damon_sysfs_test_build_paddr(struct kunit *test)
 	ctx = damon_sysfs_test_build(test, t);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, ctx->ops.id, DAMON_OPS_PADDR);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 1);
 	KUNIT_EXPECT_NULL(test, damon_sysfs_test_nth_target(ctx, 0)->pid);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(damon_sysfs_test_nth_target(ctx, 0)), 1U);
 }
@@ -547,7 +537,7 @@ static void damon_sysfs_test_build_obsolete(struct kunit *test)
 	ctx = damon_sysfs_build_ctx(&t->context, obsolete);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 1);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0)->pid,
 			    task_pid(current));
 	KUNIT_EXPECT_TRUE(test, test_bit(0, obsolete));
@@ -560,7 +550,7 @@ static void damon_sysfs_test_build_obsolete(struct kunit *test)
 	t->target[0].pid = task_pid_nr(current);
 	ctx = damon_sysfs_test_build(test, t);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_plain_ctx,
@@ -618,7 +608,7 @@ static void damon_sysfs_test_remove_obsolete(struct kunit *test)
 	s->quota.charge_addr_from = 0x1800;
 	KUNIT_ASSERT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 3, 2),
 			0);
-	KUNIT_ASSERT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_ASSERT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 1), last);
 	KUNIT_EXPECT_EQ(test, damon_first_region(last)->age, 102U);
@@ -638,7 +628,7 @@ static void damon_sysfs_test_remove_obsolete_beyond(struct kunit *test)
 	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 0);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 3, 1),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
 	KUNIT_EXPECT_NOT_NULL(test, s->quota.charge_target_from);
 }
 
@@ -662,7 +652,7 @@ static void damon_sysfs_test_remove_obsolete_shrink(struct kunit *test)
 			0);
 	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
 	/* damon_commit_ctx() removes them, not this */
-	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 3);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 3);
 }
 
 /* --- refresh_ms ---------------------------------------------------------------- */
