@@ -73,6 +73,11 @@ run_guest() {
 	# of it runs only where a checkout of it was left (DAMO, or the cache).
 	local damo=${DAMO:-$CACHE/damo/damo}
 	[ -f "$damo" ] && printf 'DAMO=%q\n' "$damo" >> "$gout/env"
+	# a longer or shorter stress, asked for on the host
+	local v
+	for v in DAMON_STRESS_OPS DAMON_STRESS_SECONDS; do
+		[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}" >> "$gout/env"
+	done
 	log "booting $variant/$gflavor ($("$DEVTOOLS/accel.sh")): $# programs;" \
 	    "console: $gout/console.log"
 	local start rc=0

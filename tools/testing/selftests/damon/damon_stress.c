@@ -23,6 +23,7 @@
  */
 #include "damon_sysfs_lib.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -55,6 +56,7 @@ struct shared {
 		char what[160];
 	} calls[MAX_THREADS];
 	atomic_int nr_threads;
+	atomic_int nr_live;	/* workers not yet finished */
 };
 
 static struct shared *sh;
@@ -251,13 +253,17 @@ static const char * const numbers[] = { "0", "1", "3", "10", "4096", "20000",
  * Intervals and region counts stay sane: a command waits for the end of
  * a window or an apply interval, which a user may make as long as they
  * like, and a min_nr_regions of millions makes the kdamond split for long.
+ * The sampling interval is never 0: the kdamond then counts a window of
+ * aggr_us samples without sleeping between them, and each loop takes a
+ * few milliseconds under TCG (5000 samples took 10 s in an idle guest):
+ * a 100 ms window would last minutes, in samples, not time.
  */
 static const char * const intervals[] = { "0", "1000", "5000", "20000",
 	"100000", "-1", "x", "18446744073709551616" };
+static const char * const sample_intervals[] = { "1000", "5000", "20000",
+	"-1", "x", "18446744073709551616" };
 static const char * const nr_regions[] = { "0", "1", "3", "10", "100",
 	"-1", "x" };
-static const char * const interval_files[] = { "sample_us", "aggr_us",
-	"update_us" };
 static const char * const addr_files[] = { "addr_start", "addr_end",
 	"damon_target_idx" };
 static const char * const small[] = { "0", "1", "2", "3", "-1", "x" };
@@ -299,18 +305,25 @@ static const char *value_file(struct worker *w, const char **val)
 	static const char * const quotas[] = { "ms", "bytes",
 		"reset_interval_ms", "weights/sz_permil",
 		"weights/nr_accesses_permil", "weights/age_permil" };
+	static const char * const refresh[] = { "0", "1", "10", "100" };
 	const char *s = scheme_path(w);
 	char pid[16];
 
 	*val = pick(w, numbers, ARRAY_SIZE(numbers));
-	switch (rnd(w, 16)) {
+	switch (rnd(w, 18)) {
 	case 0:
 		*val = pick(w, ops_names, ARRAY_SIZE(ops_names));
 		return pathf("%s/operations", ctx_path(w));
 	case 1:
+		if (rnd(w, 3) == 0) {
+			*val = pick(w, sample_intervals,
+				    ARRAY_SIZE(sample_intervals));
+			return pathf("%s/monitoring_attrs/intervals/sample_us",
+				     ctx_path(w));
+		}
 		*val = pick(w, intervals, ARRAY_SIZE(intervals));
 		return pathf("%s/monitoring_attrs/intervals/%s", ctx_path(w),
-			     pick(w, interval_files, ARRAY_SIZE(interval_files)));
+			     rnd(w, 2) ? "aggr_us" : "update_us");
 	case 2:
 		*val = pick(w, nr_regions, ARRAY_SIZE(nr_regions));
 		return pathf("%s/monitoring_attrs/nr_regions/%s", ctx_path(w),
@@ -360,6 +373,13 @@ static const char *value_file(struct worker *w, const char **val)
 	case 14:
 		*val = pathf("/damon_stress_%u\n", rnd(w, NR_CGROUPS + 1));
 		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
+	case 15:
+		*val = rnd(w, 4) ? pick(w, refresh, ARRAY_SIZE(refresh)) :
+			pick(w, small, ARRAY_SIZE(small));
+		return pathf("%s/refresh_ms", kd_path(w));
+	case 16:
+		*val = pick(w, bools, ARRAY_SIZE(bools));
+		return pathf("%s/obsolete_target", target_path(w));
 	default:
 		*val = small_or_number(w);
 		return pathf("%s/filters/%u/%s", s, rnd(w, 2),
@@ -439,6 +459,7 @@ static void worker_init(struct worker *w, unsigned int seed, bool faults)
 {
 	int i;
 
+	atomic_fetch_add(&sh->nr_live, 1);
 	w->seed = seed;
 	w->slot = atomic_fetch_add(&sh->nr_threads, 1);
 	atomic_store(&sh->calls[w->slot].tid, (int)syscall(SYS_gettid));
@@ -457,6 +478,7 @@ static void worker_exit(struct worker *w)
 	for (i = 0; i < NR_SLOTS; i++)
 		if (w->open[i].fd >= 0)
 			close(w->open[i].fd);
+	atomic_fetch_sub(&sh->nr_live, 1);
 }
 
 /* Values, reads and now and then a new shape. */
@@ -537,29 +559,88 @@ static void *lifecycle(void *arg)
 	return NULL;
 }
 
-/* Fails the run if a call stays in the kernel for BLOCKED_S. */
-static void *watchdog(void *arg)
+/*
+ * What the kernel's DAMON threads are doing, for a blocked call: the
+ * kdamonds' stacks and those of the kworkers in DAMON code (the refresh),
+ * then sysrq-w puts every blocked task in the kernel log.
+ */
+static void dump_damon_threads(void)
+{
+	char comm[32], stack[2048];
+	struct dirent *d;
+	DIR *proc;
+
+	proc = opendir("/proc");
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
+		    sysfs_read(pathf("/proc/%s/comm", d->d_name), comm,
+			       sizeof(comm)))
+			continue;
+		if (strncmp(comm, "kdamond", 7) && strncmp(comm, "kworker", 7))
+			continue;
+		if (sysfs_read(pathf("/proc/%s/stack", d->d_name), stack,
+			       sizeof(stack)) ||
+		    (strncmp(comm, "kdamond", 7) && !strstr(stack, "damon")))
+			continue;
+		printf("# %s %s:\n# %s\n", d->d_name, comm, stack);
+	}
+	if (proc)
+		closedir(proc);
+	sysfs_write("/proc/sysrq-trigger", "w");
+}
+
+/* The calls that have been in the kernel for @min_s or more, and where. */
+static void dump_calls(long min_s)
 {
 	char stack[2048];
 	int i;
 
-	while (running()) {
+	for (i = 0; i < atomic_load(&sh->nr_threads); i++) {
+		long since = atomic_load(&sh->calls[i].since_ms);
+
+		if (!since || now_ms() - since < min_s * 1000)
+			continue;
+		printf("# in the kernel for %ld s: %s\n",
+		       (now_ms() - since) / 1000, sh->calls[i].what);
+		if (!sysfs_read(pathf("/proc/%d/stack",
+				      atomic_load(&sh->calls[i].tid)),
+				stack, sizeof(stack)))
+			printf("# %s\n", stack);
+	}
+}
+
+/*
+ * Fails the run if a call stays in the kernel for BLOCKED_S, until the
+ * last worker of both processes has finished; stops the run at its end.
+ * Every minute, how far it got and the calls that take long.
+ */
+static void *watchdog(void *arg)
+{
+	long ticks = 0;
+	int i;
+
+	while (running() || atomic_load(&sh->nr_live)) {
 		sleep(1);
 		if (atomic_load(&sh->nr_ops) >= min_ops ||
 		    now_ms() - start_ms > max_ms)
 			atomic_store(&sh->stop, 1);
+		if (++ticks % 60 == 0) {
+			printf("# %ld operations after %ld s\n",
+			       atomic_load(&sh->nr_ops), ticks);
+			dump_calls(5);
+		}
 		for (i = 0; i < atomic_load(&sh->nr_threads); i++) {
 			long since = atomic_load(&sh->calls[i].since_ms);
 
 			if (!since || now_ms() - since < BLOCKED_S * 1000)
 				continue;
-			printf("# blocked for %ld s: %s\n",
-			       (now_ms() - since) / 1000, sh->calls[i].what);
-			sysfs_read(pathf("/proc/%d/stack",
-					 atomic_load(&sh->calls[i].tid)),
-				   stack, sizeof(stack));
-			printf("# %s\n", stack);
+			printf("# a call blocked for %d s or more:\n",
+			       BLOCKED_S);
+			dump_calls(BLOCKED_S);
+			dump_damon_threads();
 			fflush(stdout);
+			/* the other process stops too */
+			atomic_store(&sh->stop, 1);
 			_exit(1);
 		}
 	}
@@ -680,6 +761,8 @@ int main(int argc, char *argv[])
 	/* the main process's watchdog also stops both at the deadline */
 	alarm(max_s + 60);
 	run_process(1, true);
+	printf("# every worker done after %ld s\n",
+	       (now_ms() - start_ms) / 1000);
 	waitpid(child, &status, 0);
 	seconds = (now_ms() - start_ms) / 1000;
 	fault_knobs_reset();

@@ -19,11 +19,14 @@ SECONDS = os.environ.get('DAMON_STRESS_SECONDS', '1500')
 
 @test
 def everything_at_once():
-    res = subprocess.run([os.path.join(HERE, 'damon_stress'), SECONDS, OPS],
-                         capture_output=True, text=True)
-    for line in (res.stdout + res.stderr).splitlines():
-        print(line if line.startswith('#') else '# ' + line)
-    eq(res.returncode, 0, 'damon_stress exit status')
+    # its lines as they come: a run that stalls shows how far it got
+    with subprocess.Popen([os.path.join(HERE, 'damon_stress'), SECONDS, OPS],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as proc:
+        for line in proc.stdout:
+            line = line.rstrip('\n')
+            print(line if line.startswith('#') else '# ' + line, flush=True)
+    eq(proc.returncode, 0, 'damon_stress exit status')
     # what is left behaves
     ok(KDAMONDS + '/nr_kdamonds', '1')
     ok(KDAMONDS + '/nr_kdamonds', '0')
