@@ -312,8 +312,11 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
  * 3. It waits for @done, killably, in ticks.  At each tick, a kdamond that
  *    has not reached after_sampling for longer than its sampling interval
  *    is not sampling but sleeping for its watermarks, where no callback
- *    comes until the sleep ends: the writer wakes it.  Such a wake cannot
- *    shorten a sampling interval.  The lock is free, so "off" can proceed,
+ *    comes until the sleep ends: the writer wakes it.  The decision and the
+ *    wake are made under the mailbox's lock, which after_sampling takes to
+ *    say a sampling sleep begins, and the wake ends only the kdamond's
+ *    idle sleeps, so it can neither shorten a sampling interval nor end a
+ *    sleep inside an apply step.  The lock is free, so "off" can proceed,
  *    and the kdamond's exit completes every call with -ECANCELED.
  * 4. The kdamond runs @fn from its callbacks and completes @done.  The
  *    writer retakes the lock and copies outputs into the tree.
@@ -335,8 +338,8 @@ struct damon_sysfs_call {
 
 /**
  * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
- * @lock:	guards @calls and @terminated; taken by writers, the refresh
- *		and the kdamond.
+ * @lock:	guards @calls, @terminated, @sampled_at and @sample_us; taken
+ *		by writers, the refresh and the kdamond.
  * @calls:	posted calls, oldest first.
  * @terminated:	no kdamond takes calls: none was started yet, or the last
  *		one has reached its before_terminate callback.  From then on
@@ -345,13 +348,23 @@ struct damon_sysfs_call {
  * @sampled_at:	jiffies at the end of the kdamond's last after_sampling,
  *		right before its sampling sleep; written by the kdamond, read
  *		by writers.
- * @sample_us:	the sampling interval of that sleep.
+ * @sample_us:	the sampling interval of that sleep: the one the loop
+ *		really sleeps, as intervals change only at a window's end.
+ * @wmarks_wait: the kdamond is in its watermarks loop: it has slept for its
+ *		watermarks at least once since it last sampled.  Set in
+ *		after_wmarks_check, cleared in after_sampling; read by the
+ *		refresh, which does not wait for such a kdamond.
  * @running:	calls in progress; only the kdamond touches it.
  * @tried:	the tried regions update in progress, for before_damos_apply;
  *		only the kdamond touches it.
  * @placeholder: a scheme that matches nothing, added by a commit that left
  *		a parked kdamond without schemes (see damon_sysfs_commit_fn());
  *		only the kdamond touches it.
+ * @next_attrs:	monitoring attributes that a commit served while the kdamond
+ *		slept for its watermarks left for the end of the window in
+ *		progress; valid if @attrs_pending.  Only the kdamond touches
+ *		them.
+ * @attrs_pending: @next_attrs are to be set at the next window's end.
  * @state_kn:	the kernfs node of the directory's state file, and
  * @pid_kn:	of its pid file: pollers of both are notified when the
  *		kdamond stops; referenced for the life of the directory.
@@ -365,9 +378,12 @@ struct damon_sysfs_mailbox {
 	bool terminated;
 	unsigned long sampled_at;
 	unsigned long sample_us;
+	bool wmarks_wait;
 	struct list_head running;
 	void *tried;
 	struct damos *placeholder;
+	struct damon_attrs next_attrs;
+	bool attrs_pending;
 	struct kernfs_node *state_kn;
 	struct kernfs_node *pid_kn;
 };

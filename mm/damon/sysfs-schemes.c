@@ -277,7 +277,7 @@ DAMON_SYSFS_KTYPE(stats);
  * @type:	the &enum damos_filter_type.
  * @matching:	filter out the memory that matches (else, what does not).
  * @memcg_path:	for memcg filters, the path of the memory cgroup, or NULL;
- *		guarded by &damon_sysfs_lock.
+ *		guarded by &damon_sysfs_memcg_path_lock.
  * @addr_start:	for addr filters, the start address.
  * @addr_end:	for addr filters, the end address.
  * @target_idx:	for target filters, the index of the target.
@@ -303,17 +303,21 @@ static struct damon_sysfs_filter *to_damon_sysfs_filter(struct kobject *kobj)
 	return container_of(kobj, struct damon_sysfs_filter, kobj);
 }
 
+/*
+ * Guards every filter's memcg_path, which, unlike the scalar files, cannot
+ * be read or written at once.  It is never held while directories are
+ * removed, so its handlers may block on it and never fail with -EBUSY, as
+ * in 6.12; the build of a context takes it under &damon_sysfs_lock.
+ */
+static DEFINE_MUTEX(damon_sysfs_memcg_path_lock);
+
 static ssize_t memcg_path_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
 	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
-	ssize_t len = damon_sysfs_trylock();
 
-	if (len)
-		return len;
-	len = sysfs_emit(buf, "%s\n", filter->memcg_path ?: "");
-	mutex_unlock(&damon_sysfs_lock);
-	return len;
+	guard(mutex)(&damon_sysfs_memcg_path_lock);
+	return sysfs_emit(buf, "%s\n", filter->memcg_path ?: "");
 }
 
 /* Stored without its trailing newline, unlike 6.12, which kept it. */
@@ -324,20 +328,17 @@ static ssize_t memcg_path_store(struct kobject *kobj,
 	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
 	size_t len = count;
 	char *path;
-	int err;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
 	path = kmemdup_nul(buf, len, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	err = damon_sysfs_trylock();
-	if (!err) {
-		swap(filter->memcg_path, path);
-		mutex_unlock(&damon_sysfs_lock);
-	}
+	mutex_lock(&damon_sysfs_memcg_path_lock);
+	swap(filter->memcg_path, path);
+	mutex_unlock(&damon_sysfs_memcg_path_lock);
 	kfree(path);
-	return err ? err : count;
+	return count;
 }
 
 static struct kobj_attribute damon_sysfs_filter_memcg_path =
@@ -977,7 +978,9 @@ static int damon_sysfs_build_filter(struct damos *s,
 
 	switch (type) {
 	case DAMOS_FILTER_TYPE_MEMCG:
+		mutex_lock(&damon_sysfs_memcg_path_lock);
 		err = damon_sysfs_memcg_id(f->memcg_path, &memcg_id);
+		mutex_unlock(&damon_sysfs_memcg_path_lock);
 		if (err)
 			return err;
 		break;
@@ -1059,7 +1062,7 @@ static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
  * @ctx:	the context being built.
  * @schemes:	the schemes directory.
  *
- * Context: damon_sysfs_lock held (memcg paths are read).
+ * Context: damon_sysfs_lock held; takes damon_sysfs_memcg_path_lock.
  * Return: 0; -ERANGE for an access frequency or age minimum that does not
  * fit an unsigned int; -EINVAL for a memcg filter whose path is no online
  * memory cgroup, an addr filter whose end is below its start, or a migrate

@@ -21,6 +21,7 @@
 #include <linux/completion.h>
 #include <linux/kernfs.h>
 #include <linux/kthread.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -435,8 +436,11 @@ static const struct damon_sysfs_array_type damon_sysfs_contexts_type = {
  * @nr_waiters:	state writers waiting for a call to complete; while there
  *		are any, the directory must stay.
  * @refresh_ms:	the period of @refresh, in milliseconds; 0 for none.
+ *		Written under @refresh_lock.
  * @refresh:	updates the schemes' stats and effective quotas every
  *		@refresh_ms while the kdamond runs.
+ * @refresh_lock: serializes the writers of refresh_ms, each with the
+ *		scheduling or cancelling of @refresh that its value asks for.
  *
  * @ctx and @nr_waiters are guarded by &damon_sysfs_lock.  Only the control
  * layer starts, stops or talks to @ctx.
@@ -449,6 +453,7 @@ struct damon_sysfs_kdamond {
 	int nr_waiters;
 	unsigned int refresh_ms;
 	struct delayed_work refresh;
+	struct mutex refresh_lock;	/* see refresh_ms_store() */
 };
 
 static struct damon_sysfs_kdamond *to_damon_sysfs_kdamond(struct kobject *kobj)
@@ -642,10 +647,12 @@ static void damon_sysfs_mailbox_open(struct damon_sysfs_mailbox *mailbox,
 {
 	spin_lock(&mailbox->lock);
 	mailbox->terminated = false;
-	WRITE_ONCE(mailbox->sampled_at, jiffies);
-	WRITE_ONCE(mailbox->sample_us, sample_us);
+	mailbox->sampled_at = jiffies;
+	mailbox->sample_us = sample_us;
+	WRITE_ONCE(mailbox->wmarks_wait, false);
 	mailbox->tried = NULL;
 	mailbox->placeholder = NULL;
+	mailbox->attrs_pending = false;
 	spin_unlock(&mailbox->lock);
 }
 
@@ -802,20 +809,42 @@ static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
 		damon_destroy_scheme(mailbox->placeholder);
 		mailbox->placeholder = NULL;
 	}
+	WRITE_ONCE(mailbox->wmarks_wait, false);
 	damon_sysfs_handle_calls(ctx, false, DAMON_SYSFS_CALL_AFTER_APPLY);
-	/* the sampling sleep begins now, as writers need to know */
-	WRITE_ONCE(mailbox->sample_us, ctx->attrs.sample_interval);
-	WRITE_ONCE(mailbox->sampled_at, jiffies);
+	/*
+	 * The sampling sleep begins now, as writers need to know before they
+	 * wake the kdamond: see damon_sysfs_kick().  The loop read its
+	 * sampling interval before this iteration's watermarks check, and
+	 * only a window's end changes it (see damon_sysfs_commit_fn()).
+	 */
+	spin_lock(&mailbox->lock);
+	mailbox->sample_us = ctx->attrs.sample_interval;
+	mailbox->sampled_at = jiffies;
+	spin_unlock(&mailbox->lock);
 	return 0;
 }
 
 static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
 {
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+
+	/*
+	 * The window of a commit served while parked is over: its intervals
+	 * start with the next one.  The writer checked them.
+	 */
+	if (mailbox->attrs_pending) {
+		mailbox->attrs_pending = false;
+		damon_set_attrs(ctx, &mailbox->next_attrs);
+		damon_sysfs_tried_rebase(ctx);
+	}
 	return damon_sysfs_handle_calls(ctx, true, 0);
 }
 
 static int damon_sysfs_after_wmarks_check(struct damon_ctx *ctx)
 {
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+
+	WRITE_ONCE(mailbox->wmarks_wait, true);
 	return damon_sysfs_handle_calls(ctx, true,
 					DAMON_SYSFS_CALL_AFTER_APPLY |
 					DAMON_SYSFS_CALL_PARKED);
@@ -871,29 +900,36 @@ static void damon_sysfs_reap(struct damon_sysfs_kdamond *kd)
  * Whether the kdamond of @mailbox has not reached after_sampling for longer
  * than a sampling interval (plus two jiffies for the rounding of its sleep):
  * then it is not in a sampling sleep, which would be over by now, but in a
- * watermarks sleep or on its way to one.
+ * watermarks sleep, on its way to one, or busy.
  */
-static bool damon_sysfs_kdamond_parked(const struct damon_sysfs_mailbox *mailbox)
+static bool damon_sysfs_kdamond_parked(struct damon_sysfs_mailbox *mailbox)
 {
-	unsigned long sampled_at = READ_ONCE(mailbox->sampled_at);
-	unsigned long sample = usecs_to_jiffies(READ_ONCE(mailbox->sample_us));
+	unsigned long sample = usecs_to_jiffies(mailbox->sample_us);
 
-	return time_after(jiffies, sampled_at + sample + 2);
+	lockdep_assert_held(&mailbox->lock);
+	return time_after(jiffies, mailbox->sampled_at + sample + 2);
 }
 
 /*
  * Wake a kdamond that sleeps for its watermarks, which can take long, to
  * have its after_wmarks_check callback run the posted calls.
+ *
+ * Under the mailbox's lock, after_sampling cannot start a sampling sleep
+ * between the decision and the wake.  The kdamond's sleeps in its loop,
+ * for sampling and for watermarks, are TASK_IDLE, and the wake is for
+ * TASK_NOLOAD sleepers only: a kdamond that looks parked because an apply
+ * step takes long is not woken from a lock or I/O wait in it.
  */
 static void damon_sysfs_kick(struct damon_sysfs_kdamond *kd)
 {
 	struct damon_ctx *ctx = kd->ctx;
 
-	if (!damon_sysfs_kdamond_parked(&kd->mailbox))
-		return;
 	mutex_lock(&ctx->kdamond_lock);
-	if (ctx->kdamond)
-		wake_up_process(ctx->kdamond);
+	spin_lock(&kd->mailbox.lock);
+	if (ctx->kdamond && !kd->mailbox.terminated &&
+	    damon_sysfs_kdamond_parked(&kd->mailbox))
+		wake_up_state(ctx->kdamond, TASK_NOLOAD);
+	spin_unlock(&kd->mailbox.lock);
 	mutex_unlock(&ctx->kdamond_lock);
 }
 
@@ -971,7 +1007,14 @@ static int damon_sysfs_wait(struct damon_sysfs_kdamond *kd,
  * the tree may have changed meanwhile, but @kd stays (see the nr_kdamonds
  * veto).
  *
- * Context: damon_sysfs_lock held; sleeps.
+ * The retake blocks, so it must not happen under the active reference of
+ * the state file that the writer holds: a directory removal drains that
+ * reference under &damon_sysfs_lock, and lockdep, whose class is the
+ * state file of every kdamond, would see a cycle.  The veto keeps this
+ * kdamond's directory, so its protection can be broken for the wait.
+ *
+ * Context: the store handler of @kd's state file, damon_sysfs_lock held;
+ * sleeps.
  * Return: the call's result; -ECANCELED if the kdamond terminated first;
  * -EINTR if the writer was killed first.
  */
@@ -990,8 +1033,10 @@ static int damon_sysfs_kdamond_call(struct damon_sysfs_kdamond *kd,
 		return err;
 	kd->nr_waiters++;
 	mutex_unlock(&damon_sysfs_lock);
+	kernfs_break_active_protection(kd->mailbox.state_kn);
 	err = damon_sysfs_wait(kd, call);
 	mutex_lock(&damon_sysfs_lock);
+	kernfs_unbreak_active_protection(kd->mailbox.state_kn);
 	kd->nr_waiters--;
 	return err;
 }
@@ -1047,45 +1092,179 @@ static void damon_sysfs_uncharge_target(struct damon_ctx *ctx,
 }
 
 /**
- * damon_sysfs_remove_obsolete() - remove the running targets marked obsolete
+ * damon_sysfs_take_obsolete() - take the running targets marked obsolete out
  * @ctx:	the running context.
  * @obsolete:	a bit per target directory, set for those marked obsolete.
  * @nr_dirs:	the number of target directories.
- * @nr_kept:	the number of targets the commit keeps or adds.
+ * @gone:	where the targets go, in their order.
  *
  * Target directory i stands for running target i.  The targets of obsolete
- * directories go wherever they are; the others keep their regions and
- * order, and damon_commit_ctx() then matches them one to one with the
- * committed targets, which leave the obsolete directories out.  The targets
- * beyond @nr_kept go in damon_commit_ctx(); they are uncharged here.
+ * directories leave the context's list wherever they are; the others keep
+ * their regions and order, and damon_commit_ctx() then matches them one to
+ * one with the committed targets, which leave the obsolete directories out.
+ * Whether the taken targets are destroyed or put back depends on whether the
+ * commit succeeds.
  *
  * Context: the kdamond, or a context that is not running.
  * Return: 0; -EINVAL, with nothing changed, if a directory marked obsolete
  * has no running target.
  */
-static int damon_sysfs_remove_obsolete(struct damon_ctx *ctx,
-				       const unsigned long *obsolete,
-				       int nr_dirs, int nr_kept)
+static int damon_sysfs_take_obsolete(struct damon_ctx *ctx,
+				     const unsigned long *obsolete,
+				     int nr_dirs, struct list_head *gone)
 {
-	int nr_running = damon_sysfs_nr_targets(ctx), i = 0, kept = 0;
+	int nr_running = damon_sysfs_nr_targets(ctx), i = 0;
 	struct damon_target *t, *next;
 
 	if (nr_dirs > nr_running &&
 	    find_next_bit(obsolete, nr_dirs, nr_running) < nr_dirs)
 		return -EINVAL;
 	damon_for_each_target_safe(t, next, ctx) {
-		bool gone = i < nr_dirs && test_bit(i, obsolete);
-
+		if (i < nr_dirs && test_bit(i, obsolete))
+			list_move_tail(&t->list, gone);
 		i++;
-		if (gone || ++kept > nr_kept)
-			damon_sysfs_uncharge_target(ctx, t);
-		if (!gone)
-			continue;
+	}
+	return 0;
+}
+
+/* Put the targets of a failed commit back where they were taken from. */
+static void damon_sysfs_put_back_obsolete(struct damon_ctx *ctx,
+					  const unsigned long *obsolete,
+					  int nr_dirs, struct list_head *gone)
+{
+	struct list_head *at = ctx->adaptive_targets.next;
+	struct damon_target *t, *next;
+	int i = 0, bit = -1;
+
+	list_for_each_entry_safe(t, next, gone, list) {
+		bit = find_next_bit(obsolete, nr_dirs, bit + 1);
+		/* to index bit: before the target there, if any */
+		for (; i < bit && at != &ctx->adaptive_targets; i++)
+			at = at->next;
+		list_move_tail(&t->list, at);
+		i++;
+	}
+}
+
+/* Destroy the targets of a successful commit. */
+static void damon_sysfs_destroy_obsolete(struct damon_ctx *ctx,
+					 struct list_head *gone)
+{
+	struct damon_target *t, *next;
+
+	list_for_each_entry_safe(t, next, gone, list) {
+		damon_sysfs_uncharge_target(ctx, t);
 		if (damon_target_has_pid(ctx))
 			put_pid(t->pid);
 		damon_destroy_target(t);
 	}
-	return 0;
+}
+
+/* The targets beyond @nr_kept go in damon_commit_ctx(): uncharge them. */
+static void damon_sysfs_uncharge_beyond(struct damon_ctx *ctx, int nr_kept)
+{
+	struct damon_target *t;
+	int i = 0;
+
+	damon_for_each_target(t, ctx) {
+		if (i++ >= nr_kept)
+			damon_sysfs_uncharge_target(ctx, t);
+	}
+}
+
+static bool damon_sysfs_attrs_equal(const struct damon_attrs *a,
+				    const struct damon_attrs *b)
+{
+	return a->sample_interval == b->sample_interval &&
+		a->aggr_interval == b->aggr_interval &&
+		a->ops_update_interval == b->ops_update_interval &&
+		a->min_nr_regions == b->min_nr_regions &&
+		a->max_nr_regions == b->max_nr_regions;
+}
+
+/*
+ * Save the next apply time of each running scheme that the commit of @src
+ * keeps in @src's scheme of the same index, which is not running and has
+ * no use for it.  Return: how many were saved.
+ */
+static int damon_sysfs_save_apply_sis(struct damon_ctx *ctx,
+				      struct damon_ctx *src)
+{
+	struct damos *d, *s;
+	int nr = 0;
+
+	s = list_first_entry(&src->schemes, struct damos, list);
+	damon_for_each_scheme(d, ctx) {
+		if (list_entry_is_head(s, &src->schemes, list))
+			break;
+		s->next_apply_sis = d->next_apply_sis;
+		s = list_next_entry(s, list);
+		nr++;
+	}
+	return nr;
+}
+
+/*
+ * Give the first @nr_kept schemes their saved next apply time back; the
+ * others, new, are due an apply interval from now, as damon_add_scheme()
+ * makes them.
+ */
+static void damon_sysfs_restore_apply_sis(struct damon_ctx *ctx,
+					  struct damon_ctx *src, int nr_kept)
+{
+	unsigned long sample = ctx->attrs.sample_interval ?: 1;
+	struct damos *d, *s;
+	int i = 0;
+
+	s = list_first_entry(&src->schemes, struct damos, list);
+	damon_for_each_scheme(d, ctx) {
+		if (i++ < nr_kept) {
+			d->next_apply_sis = s->next_apply_sis;
+			s = list_next_entry(s, list);
+			continue;
+		}
+		d->next_apply_sis = ctx->passed_sample_intervals +
+			(d->apply_interval_us ?: ctx->attrs.aggr_interval) /
+			sample;
+	}
+}
+
+/**
+ * damon_sysfs_commit_ctx() - damon_commit_ctx() that keeps unchanged attrs
+ * @ctx:	the running context.
+ * @src:	the context to commit.
+ *
+ * damon_commit_ctx() of 6.12 ends in damon_set_attrs() even when the
+ * monitoring attributes do not change.  That restarts the aggregation
+ * window, the operations update interval and the apply interval of every
+ * scheme from now, and rescales the access frequency of every region
+ * through a per-10,000 ratio, which rounds it down unless aggr/sample
+ * divides 10,000.  Mainline commits unchanged attributes no more ("mm/damon/
+ * core: skip needless update of damon_attrs in damon_commit_ctx()", Aug
+ * 2025); this has the same effect on the 6.12 core: it keeps what
+ * damon_set_attrs() would reset, and an aggregation interval of 0 is how
+ * damon_set_attrs() is made to leave the regions alone.
+ *
+ * Context: the kdamond, or a context that is not running.
+ * Return: what damon_commit_ctx() returns.
+ */
+static int damon_sysfs_commit_ctx(struct damon_ctx *ctx, struct damon_ctx *src)
+{
+	unsigned long next_aggregation_sis = ctx->next_aggregation_sis;
+	unsigned long next_ops_update_sis = ctx->next_ops_update_sis;
+	unsigned long aggr_interval = ctx->attrs.aggr_interval;
+	int nr_kept, err;
+
+	if (!damon_sysfs_attrs_equal(&ctx->attrs, &src->attrs))
+		return damon_commit_ctx(ctx, src);
+	nr_kept = damon_sysfs_save_apply_sis(ctx, src);
+	ctx->attrs.aggr_interval = 0;
+	err = damon_commit_ctx(ctx, src);
+	ctx->attrs.aggr_interval = aggr_interval;
+	ctx->next_aggregation_sis = next_aggregation_sis;
+	ctx->next_ops_update_sis = next_ops_update_sis;
+	damon_sysfs_restore_apply_sis(ctx, src, nr_kept);
+	return err;
 }
 
 /*
@@ -1108,25 +1287,48 @@ static struct damos *damon_sysfs_new_placeholder(void)
 				NUMA_NO_NODE);
 }
 
+/*
+ * Runs in the kdamond: the commit, at the end of a window or while every
+ * scheme is deactivated and the kdamond sleeps for its watermarks
+ * (DAMON_SYSFS_CALL_PARKED).  In the middle of a window, it commits no new
+ * monitoring attributes: the window in progress keeps the sampling and
+ * aggregation intervals it began with, and the new ones start with the next
+ * window (see damon_sysfs_after_aggregation()), as they do when a commit is
+ * served at a window's end.
+ */
 static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 				 unsigned int flags)
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
 	struct damon_sysfs_commit *commit = arg;
+	struct damon_attrs attrs = commit->ctx->attrs;
+	bool defer = (flags & DAMON_SYSFS_CALL_PARKED) &&
+		!damon_sysfs_attrs_equal(&ctx->attrs, &attrs);
+	LIST_HEAD(gone);
 	int err;
 
 	if (flags & DAMON_SYSFS_CALL_STOP)
 		return -ECANCELED;
-	err = damon_sysfs_remove_obsolete(ctx, commit->obsolete,
-					  commit->nr_dirs,
-					  damon_sysfs_nr_targets(commit->ctx));
+	err = damon_sysfs_take_obsolete(ctx, commit->obsolete, commit->nr_dirs,
+					&gone);
 	if (err)
 		return err;
+	damon_sysfs_uncharge_beyond(ctx, damon_sysfs_nr_targets(commit->ctx));
+	if (defer)
+		commit->ctx->attrs = ctx->attrs;
 	/* can fail only for memory: the writer built and checked the ctx */
-	err = damon_commit_ctx(ctx, commit->ctx);
-	if (!err)
+	err = damon_sysfs_commit_ctx(ctx, commit->ctx);
+	if (err) {
+		/* schemes may be committed, targets are as they were */
+		damon_sysfs_put_back_obsolete(ctx, commit->obsolete,
+					      commit->nr_dirs, &gone);
+	} else {
+		damon_sysfs_destroy_obsolete(ctx, &gone);
+		mailbox->next_attrs = attrs;
+		mailbox->attrs_pending = defer;
 		err = damon_sysfs_commit_goal_values(ctx, commit->ctx);
-	/* the commit has reset every scheme's next apply pass */
+	}
+	/* the commit may have replaced schemes and their next apply pass */
 	damon_sysfs_tried_rebase(ctx);
 	if ((flags & DAMON_SYSFS_CALL_PARKED) && list_empty(&ctx->schemes)) {
 		damon_add_scheme(ctx, commit->placeholder);
@@ -1215,10 +1417,16 @@ static int damon_sysfs_clear_tried(struct damon_sysfs_kdamond *kd)
  * - it is not a waiter of the nr_kdamonds veto: the directory's destruction
  *   cancels it instead, which cannot deadlock as it never blocks on the lock;
  * - it never wakes a kdamond that sleeps for its watermarks, which would
- *   move the watermarks checks: it withdraws its request and skips the
- *   round, as nothing changes while every scheme is deactivated;
+ *   move the watermarks checks: it skips the round, or withdraws its
+ *   request, once the kdamond is known to be in its watermarks loop, as
+ *   nothing changes while every scheme is deactivated.  A kdamond that is
+ *   only slow is waited for;
  * - it follows the mailbox: it stops once the kdamond has terminated, and
- *   "on" starts it again.
+ *   "on" starts it again;
+ * - refresh_ms is written under @refresh_lock, which serializes the value
+ *   with the scheduling or cancelling of the rounds.  A round in progress
+ *   sees a 0 at its next tick and withdraws its request, so a write of 0
+ *   waits for it briefly, not for the kdamond.
  */
 
 /*
@@ -1248,7 +1456,16 @@ static void damon_sysfs_refresh_schedule(struct damon_sysfs_kdamond *kd,
 	spin_unlock(&kd->mailbox.lock);
 }
 
-/* Wait for the snapshot, or withdraw it from a kdamond that sleeps. */
+/* Whether a refresh round has nothing to wait for. */
+static bool damon_sysfs_refresh_pointless(struct damon_sysfs_kdamond *kd)
+{
+	return !READ_ONCE(kd->refresh_ms) || READ_ONCE(kd->mailbox.wmarks_wait);
+}
+
+/*
+ * Wait for the snapshot, or withdraw it once the round is pointless: the
+ * kdamond sleeps for its watermarks, or refresh_ms is 0.
+ */
 static int damon_sysfs_refresh_wait(struct damon_sysfs_kdamond *kd,
 				    struct damon_sysfs_call *call)
 {
@@ -1257,7 +1474,7 @@ static int damon_sysfs_refresh_wait(struct damon_sysfs_kdamond *kd,
 	for (;;) {
 		if (wait_for_completion_timeout(&call->done, tick))
 			return call->err;
-		if (damon_sysfs_kdamond_parked(&kd->mailbox) &&
+		if (damon_sysfs_refresh_pointless(kd) &&
 		    damon_sysfs_withdraw(&kd->mailbox, call))
 			return -EAGAIN;
 	}
@@ -1270,7 +1487,7 @@ static void damon_sysfs_refresh_round(struct damon_sysfs_kdamond *kd)
 	struct damon_sysfs_context *context;
 	int err;
 
-	if (!damon_sysfs_refresh_trylock())
+	if (damon_sysfs_refresh_pointless(kd) || !damon_sysfs_refresh_trylock())
 		return;
 	context = damon_sysfs_kdamond_context(kd);
 	if (!context || !damon_sysfs_kdamond_running(kd)) {
@@ -1316,16 +1533,20 @@ static ssize_t refresh_ms_store(struct kobject *kobj,
 				size_t count)
 {
 	struct damon_sysfs_kdamond *kd = to_damon_sysfs_kdamond(kobj);
-	ssize_t ret = damon_sysfs_uint_store(kobj, attr, buf, count);
+	unsigned int ms;
+	int err = kstrtouint(buf, 0, &ms);
 
-	if (ret < 0)
-		return ret;
+	if (err)
+		return err;
+	mutex_lock(&kd->refresh_lock);
+	WRITE_ONCE(kd->refresh_ms, ms);
 	/* a new period starts now; 0 stops the rounds before returning */
-	if (READ_ONCE(kd->refresh_ms))
+	if (ms)
 		damon_sysfs_refresh_schedule(kd, jiffies);
 	else
 		cancel_delayed_work_sync(&kd->refresh);
-	return ret;
+	mutex_unlock(&kd->refresh_lock);
+	return count;
 }
 
 static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
@@ -1544,6 +1765,7 @@ static struct kobject *damon_sysfs_kdamond_create(struct kobject *parent,
 		return ERR_PTR(-ENOMEM);
 	damon_sysfs_mailbox_init(&kd->mailbox);
 	INIT_DELAYED_WORK(&kd->refresh, damon_sysfs_refresh_fn);
+	mutex_init(&kd->refresh_lock);
 	err = damon_sysfs_add_dir(&kd->kobj, &damon_sysfs_kdamond_ktype,
 				  parent, name);
 	if (err)

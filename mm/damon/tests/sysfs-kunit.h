@@ -591,23 +591,70 @@ static struct damos *damon_sysfs_test_scheme(struct damon_ctx *ctx)
 	return list_first_entry(&ctx->schemes, struct damos, list);
 }
 
+/* A context to commit: @nr targets without regions, a scheme as above. */
+static struct damon_ctx *damon_sysfs_test_src_ctx(struct kunit *test, int nr)
+{
+	struct damon_ctx *ctx = damon_new_ctx();
+	struct damos *s;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test,
+						  damon_sysfs_test_destroy_plain_ctx,
+						  ctx), 0);
+	for (i = 0; i < nr; i++) {
+		struct damon_target *t = damon_new_target();
+
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		damon_add_target(ctx, t);
+	}
+	s = damon_sysfs_new_placeholder();
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	damon_add_scheme(ctx, s);
+	return ctx;
+}
+
+/* A commit of @src to @ctx, as the kdamond runs it, with its own mailbox. */
+static int damon_sysfs_test_commit(struct kunit *test, struct damon_ctx *ctx,
+				   struct damon_ctx *src,
+				   unsigned long obsolete, int nr_dirs,
+				   unsigned int flags)
+{
+	struct damon_sysfs_commit commit = {
+		.ctx = src,
+		.obsolete = &obsolete,
+		.nr_dirs = nr_dirs,
+	};
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+
+	if (!mailbox) {
+		mailbox = kunit_kzalloc(test, sizeof(*mailbox), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, mailbox);
+		damon_sysfs_mailbox_init(mailbox);
+		ctx->callback.private = mailbox;
+	}
+	return damon_sysfs_commit_fn(ctx, &commit, flags);
+}
+
 /*
- * Obsolete targets go wherever they are; the others stay, the same objects
- * with their regions, in their order.
+ * A commit removes obsolete targets wherever they are; the others stay, the
+ * same objects with their regions, in their order.
  */
-static void damon_sysfs_test_remove_obsolete(struct kunit *test)
+static void damon_sysfs_test_commit_obsolete(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
 	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
 	struct damon_target *middle = damon_sysfs_test_nth_target(ctx, 1);
 	struct damon_target *last = damon_sysfs_test_nth_target(ctx, 2);
 	struct damos *s = damon_sysfs_test_scheme(ctx);
-	unsigned long obsolete = BIT(1);
 
 	s->quota.charge_target_from = middle;
 	s->quota.charge_addr_from = 0x1800;
-	KUNIT_ASSERT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 3, 2),
-			0);
+	KUNIT_ASSERT_EQ(test,
+			damon_sysfs_test_commit(test, ctx,
+						damon_sysfs_test_src_ctx(test, 2),
+						BIT(1), 3, 0), 0);
 	KUNIT_ASSERT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 1), last);
@@ -619,40 +666,161 @@ static void damon_sysfs_test_remove_obsolete(struct kunit *test)
 }
 
 /* An obsolete directory without a running target changes nothing. */
-static void damon_sysfs_test_remove_obsolete_beyond(struct kunit *test)
+static void damon_sysfs_test_commit_obsolete_beyond(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 2);
 	struct damos *s = damon_sysfs_test_scheme(ctx);
-	unsigned long obsolete = BIT(0) | BIT(2);
+	unsigned long next_apply = s->next_apply_sis;
 
 	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 0);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 3, 1),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_test_commit(test, ctx,
+						damon_sysfs_test_src_ctx(test, 1),
+						BIT(0) | BIT(2), 3, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
 	KUNIT_EXPECT_NOT_NULL(test, s->quota.charge_target_from);
+	KUNIT_EXPECT_EQ(test, s->next_apply_sis, next_apply);
 }
 
 /*
  * Targets the commit drops for having no directory are uncharged too; a
  * target the commit keeps stays charged.
  */
-static void damon_sysfs_test_remove_obsolete_shrink(struct kunit *test)
+static void damon_sysfs_test_commit_shrink(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
 	struct damos *s = damon_sysfs_test_scheme(ctx);
 	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
-	unsigned long obsolete = 0;
 
 	s->quota.charge_target_from = first;
-	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 1, 1),
-			0);
+	damon_sysfs_uncharge_beyond(ctx, 1);
 	KUNIT_EXPECT_PTR_EQ(test, s->quota.charge_target_from, first);
 	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 2);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_remove_obsolete(ctx, &obsolete, 1, 1),
-			0);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_test_commit(test, ctx,
+						damon_sysfs_test_src_ctx(test, 1),
+						0, 1, 0), 0);
 	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
-	/* damon_commit_ctx() removes them, not this */
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 3);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 1);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
+}
+
+/*
+ * A commit that fails in the core keeps the obsolete targets, in their
+ * places.  Here a goal without a target value, which the build never
+ * makes, fails damon_commit_ctx() as an allocation failure would.
+ */
+static void damon_sysfs_test_commit_failed_keeps_obsolete(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
+	struct damon_ctx *src = damon_sysfs_test_src_ctx(test, 1);
+	struct damon_target *targets[3];
+	struct damos_quota_goal *goal;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		targets[i] = damon_sysfs_test_nth_target(ctx, i);
+	goal = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 0);
+	KUNIT_ASSERT_NOT_NULL(test, goal);
+	damos_add_quota_goal(&damon_sysfs_test_scheme(src)->quota, goal);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_test_commit(test, ctx, src, BIT(0) | BIT(2),
+						3, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, damon_sysfs_nr_targets(ctx), 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, i),
+				    targets[i]);
+}
+
+/* A window of 30 samples in progress: 100 samples passed, 15 to go. */
+static void damon_sysfs_test_mid_window(struct damon_ctx *ctx)
+{
+	struct damon_attrs attrs = {
+		.sample_interval = 5000,
+		.aggr_interval = 150000,
+		.ops_update_interval = 1000000,
+		.min_nr_regions = 10,
+		.max_nr_regions = 1000,
+	};
+	struct damon_region *r;
+
+	ctx->attrs = attrs;
+	ctx->passed_sample_intervals = 100;
+	ctx->next_aggregation_sis = 115;
+	ctx->next_ops_update_sis = 150;
+	damon_sysfs_test_scheme(ctx)->next_apply_sis = 117;
+	r = damon_first_region(damon_sysfs_test_nth_target(ctx, 0));
+	r->nr_accesses = 1;
+	r->nr_accesses_bp = 4321;
+}
+
+/*
+ * A commit of unchanged monitoring attributes leaves the window, the
+ * operations update and the apply times where they were, and the regions'
+ * counts as they are (6.12's damon_set_attrs() would round 1 of 30 down
+ * to 0); one of new attributes starts them again, as in 6.12.
+ */
+static void damon_sysfs_test_commit_same_attrs(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 1);
+	struct damon_ctx *src = damon_sysfs_test_src_ctx(test, 1);
+	struct damon_region *r;
+
+	damon_sysfs_test_mid_window(ctx);
+	src->attrs = ctx->attrs;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_commit_ctx(ctx, src), 0);
+	KUNIT_EXPECT_EQ(test, ctx->next_aggregation_sis, 115UL);
+	KUNIT_EXPECT_EQ(test, ctx->next_ops_update_sis, 150UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_scheme(ctx)->next_apply_sis,
+			117UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 150000UL);
+	r = damon_first_region(damon_sysfs_test_nth_target(ctx, 0));
+	KUNIT_EXPECT_EQ(test, r->nr_accesses, 1U);
+	KUNIT_EXPECT_EQ(test, r->nr_accesses_bp, 4321U);
+	KUNIT_EXPECT_EQ(test, r->age, 100U);
+
+	src->attrs.aggr_interval = 300000;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_commit_ctx(ctx, src), 0);
+	KUNIT_EXPECT_EQ(test, ctx->next_aggregation_sis, 160UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 300000UL);
+}
+
+/*
+ * New attributes committed while parked begin with the next window: the
+ * commit leaves the context's as they are, after_aggregation sets them.
+ * A commit at a window's end sets them at once.
+ */
+static void damon_sysfs_test_commit_parked_attrs(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 1);
+	struct damon_ctx *src = damon_sysfs_test_src_ctx(test, 1);
+	struct damon_sysfs_mailbox *mailbox;
+
+	damon_sysfs_test_mid_window(ctx);
+	src->attrs = ctx->attrs;
+	src->attrs.sample_interval = 1000;
+	KUNIT_ASSERT_EQ(test,
+			damon_sysfs_test_commit(test, ctx, src, 0, 1,
+						DAMON_SYSFS_CALL_AFTER_APPLY |
+						DAMON_SYSFS_CALL_PARKED), 0);
+	mailbox = ctx->callback.private;
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 5000UL);
+	KUNIT_EXPECT_EQ(test, ctx->next_aggregation_sis, 115UL);
+	KUNIT_EXPECT_TRUE(test, mailbox->attrs_pending);
+
+	/* the window ends: 150 ms of 1 ms samples from now */
+	ctx->passed_sample_intervals = 115;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_after_aggregation(ctx), 0);
+	KUNIT_EXPECT_FALSE(test, mailbox->attrs_pending);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 1000UL);
+	KUNIT_EXPECT_EQ(test, ctx->next_aggregation_sis, 265UL);
+
+	/* at a window's end, at once */
+	src->attrs.sample_interval = 5000;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_commit(test, ctx, src, 0, 1, 0),
+			0);
+	KUNIT_EXPECT_FALSE(test, mailbox->attrs_pending);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 5000UL);
 }
 
 /* --- refresh_ms ---------------------------------------------------------------- */
@@ -763,9 +931,12 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_pid_refs),
 	KUNIT_CASE(damon_sysfs_test_build_most_regions),
 	KUNIT_CASE(damon_sysfs_test_build_obsolete),
-	KUNIT_CASE(damon_sysfs_test_remove_obsolete),
-	KUNIT_CASE(damon_sysfs_test_remove_obsolete_beyond),
-	KUNIT_CASE(damon_sysfs_test_remove_obsolete_shrink),
+	KUNIT_CASE(damon_sysfs_test_commit_obsolete),
+	KUNIT_CASE(damon_sysfs_test_commit_obsolete_beyond),
+	KUNIT_CASE(damon_sysfs_test_commit_shrink),
+	KUNIT_CASE(damon_sysfs_test_commit_failed_keeps_obsolete),
+	KUNIT_CASE(damon_sysfs_test_commit_same_attrs),
+	KUNIT_CASE(damon_sysfs_test_commit_parked_attrs),
 	KUNIT_CASE(damon_sysfs_test_refresh_delay),
 	KUNIT_CASE(damon_sysfs_test_trylock),
 	{},

@@ -341,13 +341,56 @@ def wait_until_pending(thread, result, what='the command'):
          (what, errname(result.get('err'))))
 
 
+def lock_reader(path, seconds):
+    """Read path in a tight loop for seconds, in a compiled program:
+    (reads, EBUSY failures, reads that found the file removed)."""
+    out = subprocess.run([os.path.join(HERE, 'damon_lock_reader'), path,
+                          str(seconds)], stdout=subprocess.PIPE, check=True)
+    fields = out.stdout.decode().split()
+    return int(fields[1]), int(fields[3]), int(fields[5])
+
+
+def lock_reader_in_background(path, seconds):
+    """lock_reader() in a child process; .communicate() ends it."""
+    return subprocess.Popen([os.path.join(HERE, 'damon_lock_reader'), path,
+                             str(seconds)], stdout=subprocess.PIPE)
+
+
+class KernelLog:
+    """The kernel log from now on, from /dev/kmsg."""
+
+    def __init__(self):
+        self.fd = os.open('/dev/kmsg', os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+
+    def new_lines(self):
+        """The messages logged since the last call, one line each."""
+        lines = []
+        while True:
+            try:
+                record = os.read(self.fd, 8192).decode(errors='replace')
+            except BlockingIOError:
+                return lines
+            except OSError as e:
+                # EPIPE: messages were overwritten; go on with the rest
+                if e.errno != errno.EPIPE:
+                    raise
+                continue
+            lines.append(record.split(';', 1)[-1].rstrip('\n'))
+
+
+def kernel_log():
+    return KernelLog()
+
+
 TRACING = '/sys/kernel/tracing'
 
 
 class TraceInstance:
-    """A tracefs instance of ours with the given events, clock "mono"."""
+    """A tracefs instance of ours with the given events, clock "mono".
+    filters: an event filter per event, for some of them."""
 
-    def __init__(self, events, name='damon_test'):
+    def __init__(self, events, name='damon_test', filters=None):
         self.dir = '%s/instances/%s_%d' % (TRACING, name, os.getpid())
         if os.path.isdir(self.dir):
             os.rmdir(self.dir)
@@ -356,6 +399,8 @@ class TraceInstance:
         # one clock for every CPU: the kdamond moves between them
         ok(self.dir + '/trace_clock', 'mono')
         ok(self.dir + '/buffer_size_kb', '4096')
+        for event, expr in (filters or {}).items():
+            ok('%s/events/%s/filter' % (self.dir, event), expr)
         for event in events:
             ok('%s/events/%s/enable' % (self.dir, event), '1')
 
@@ -363,14 +408,24 @@ class TraceInstance:
         with open(self.dir + '/trace', 'w'):
             pass
 
-    def lines(self):
-        with open(self.dir + '/trace') as f:
-            return f.readlines()
+    def trace_functions(self, functions):
+        """Add the function tracer on functions (one write each: the
+        filter file takes a name per write) to the events."""
+        for function in functions:
+            ok(self.dir + '/set_ftrace_filter', function)
+        ok(self.dir + '/current_tracer', 'function')
+        self.functions = True
 
     def close(self):
+        if getattr(self, 'functions', False):
+            write(self.dir + '/current_tracer', 'nop')
         for event in self.events:
             write('%s/events/%s/enable' % (self.dir, event), '0')
         os.rmdir(self.dir)
+
+    def lines(self):
+        with open(self.dir + '/trace') as f:
+            return f.readlines()
 
     def __enter__(self):
         return self
@@ -404,8 +459,11 @@ class KdamondSleeps(TraceInstance):
                 return True
         return False
 
-    def wait_parked(self, pid):
-        wait_for(lambda: self.parked(pid),
+    def wait_parked(self, pid, min_jiffies=1000):
+        """Wait for a watermarks sleep of kdamond pid.  With sampling
+        intervals of 20 ms or less, which sleep on hrtimers, any timer of
+        the kdamond is one: min_jiffies 1."""
+        wait_for(lambda: self.parked(pid, min_jiffies),
                  'kdamond %d to sleep for its watermarks' % pid)
 
 
@@ -465,6 +523,90 @@ class Aggregations(TraceInstance):
         wait_for(lambda: len(self.windows(pid)) >= n,
                  '%d %s' % (n, what), timeout=300, interval=0.2)
         return self.windows(pid)
+
+
+SAMPLING_FUNCTIONS = {
+    'vaddr': ('damon_va_prepare_access_checks', 'damon_va_check_accesses'),
+    'fvaddr': ('damon_va_prepare_access_checks', 'damon_va_check_accesses'),
+    'paddr': ('damon_pa_prepare_access_checks', 'damon_pa_check_accesses'),
+}
+
+TRACED_CALL = re.compile(r'^\s*\S+-(\d+)\s.*?\s(\d+\.\d+): (\w+) <-')
+
+
+class Sample:
+    """One sampling of a kdamond: its access checks were prepared at
+    start and checked at end (None until checked); the sampling sleep lies
+    between the two."""
+
+    def __init__(self, start):
+        self.start = start
+        self.end = None
+
+
+class Samples(TraceInstance):
+    """Each sampling of the kdamonds (the function tracer on the ops'
+    prepare_access_checks and check_accesses) and DAMON's damon_aggregated
+    tracepoint, in one buffer: how many samples each aggregation window
+    really holds, and how long each sampling sleep really was.
+
+    The 6.12 loop prepares the access checks, calls after_sampling, sleeps
+    the sampling interval and checks the accesses; a window ends with the
+    damon_aggregated burst that follows its last check.
+    """
+
+    def __init__(self, ops='vaddr', first_region_start=None):
+        """first_region_start: the start of the first region, which stays
+        when regions are split and merged: only its damon_aggregated line is
+        kept of a window, for windows of thousands of regions."""
+        filters = None
+        if first_region_start is not None:
+            filters = {'damon/damon_aggregated':
+                       'start == %d' % first_region_start}
+        super().__init__(['damon/damon_aggregated'], 'damon_samples',
+                         filters)
+        self.prepare, self.check = SAMPLING_FUNCTIONS[ops]
+        self.trace_functions([self.prepare, self.check])
+
+    def windows(self, pid):
+        """The complete windows of kdamond pid, oldest first, each as the
+        list of its samples.  What precedes the first burst in the buffer
+        is a part of a window, and is left out."""
+        windows, samples, in_burst, seen_burst = [], [], False, False
+        for line in self.lines():
+            m = AGGREGATED.match(line)
+            if m:
+                if int(m.group(1)) != pid:
+                    continue
+                if not in_burst:
+                    if seen_burst:
+                        windows.append(samples)
+                    samples, in_burst, seen_burst = [], True, True
+                continue
+            m = TRACED_CALL.match(line)
+            if not m or int(m.group(1)) != pid:
+                continue
+            in_burst = False
+            ts = float(m.group(2))
+            if m.group(3) == self.prepare:
+                samples.append(Sample(ts))
+            elif m.group(3) == self.check and samples:
+                samples[-1].end = ts
+        return windows
+
+    def wait_windows(self, pid, n, what='aggregation windows'):
+        wait_for(lambda: len(self.windows(pid)) >= n,
+                 '%d %s' % (n, what), timeout=300, interval=0.2)
+        return self.windows(pid)
+
+    def nr_regions(self, pid):
+        """The number of regions of the first target of kdamond pid in its
+        last window in the buffer, 0 if none."""
+        for line in reversed(self.lines()):
+            m = AGGREGATED.match(line)
+            if m and int(m.group(1)) == pid:
+                return int(m.group(4))
+        return 0
 
 
 def gaps_us(windows):
@@ -566,3 +708,49 @@ def main():
         sys.stdout.flush()
     print('# %d passed, %d failed' % (len(tests) - failed, failed))
     sys.exit(1 if failed else 0)
+
+
+def mapped_mib(permil):
+    """permil of the memory, in MiB."""
+    with open('/proc/meminfo') as f:
+        total_kib = int(f.readline().split()[1])
+    return total_kib * permil // 1000 // 1024
+
+
+class SlowPaddrKdamond:
+    """A running paddr kdamond of 10,000 regions with a stat scheme, over a
+    memory half mapped by a process: every sampling checks a page of each
+    region through its reverse map, so that an iteration takes much longer
+    than two jiffies (about 120 ms on the plain kernel under TCG), sample_us
+    aside.  Its samplings are traced (.trace)."""
+
+    def __init__(self, sample_us):
+        ram = system_ram()
+        setup_kdamond('paddr', [0], [[ram]])
+        set_intervals(sample_us, max(100000, 2 * sample_us), 1000000)
+        ok(ctx() + '/monitoring_attrs/nr_regions/min', '10000')
+        ok(ctx() + '/monitoring_attrs/nr_regions/max', '20000')
+        ok(ctx() + '/schemes/nr_schemes', '1')
+        for r in ('sz', 'nr_accesses', 'age'):
+            ok('%s/access_pattern/%s/max' % (scheme(), r), U64_MAX)
+        self.workload = Workload(mib=mapped_mib(500))
+        self.trace = Samples('paddr', ram[0])
+        ok(kd() + '/state', 'on')
+        self.pid = kdamond_pid()
+        # the regions double at each window until they pass min_nr_regions
+        wait_for(lambda: self.trace.nr_regions(self.pid) >= 10000,
+                 '10,000 regions', timeout=300, interval=1)
+
+    def period_ms(self):
+        """The median time between two samplings of the last windows."""
+        samples = [x for w in self.trace.windows(self.pid)[-3:] for x in w]
+        periods = sorted(b.start - a.start
+                         for a, b in zip(samples, samples[1:]))
+        return periods[len(periods) // 2] * 1e3 if periods else -1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.trace.close()
+        self.workload.stop()

@@ -23,11 +23,14 @@ import subprocess
 import threading
 import time
 
-from _damon_test import (HERE, KDAMONDS, U64_MAX, Aggregations, KdamondSleeps, Workload,
-                         check_windows_during, ctx, deactivate_all, eq,
-                         errname, fails, is_file, kd, kdamond_pid, main, ok,
-                         reads, scheme, setup_kdamond, stat_kdamond, state,
-                         target, test, true, value, wait_for, write)
+from _damon_test import (KDAMONDS, U64_MAX, Aggregations, KdamondSleeps,
+                         SlowPaddrKdamond, TraceInstance, Workload,
+                         check_windows_during, ctx, deactivate_all, eq, errname, fails, in_command_wait,
+                         is_file, kd, kdamond_pid, lock_reader, main, ok,
+                         reads, scheme, set_intervals, setup_kdamond,
+                         stat_kdamond, state, system_ram, target, task_stack,
+                         task_state, test, true, value, wait_for, write,
+                         write_in_thread)
 
 POLL_EVENTS = select.POLLPRI | select.POLLERR
 
@@ -123,12 +126,87 @@ def refresh_updates_stats_and_effective_quotas():
         ok(kd() + '/state', 'off')
 
 
-def lock_reader(path, seconds):
-    """Read path in a tight loop for seconds: (reads, EBUSY failures)."""
-    out = subprocess.run([os.path.join(HERE, 'damon_lock_reader'), path,
-                          str(seconds)], stdout=subprocess.PIPE, check=True)
-    fields = out.stdout.decode().split()
-    return int(fields[1]), int(fields[3])
+class RefreshRounds(TraceInstance):
+    """The rounds of the refresh, by the function tracer: those that
+    started (its work function) and those the kdamond served (the snapshot
+    function it runs for them, when no command runs)."""
+
+    def __init__(self):
+        super().__init__([], 'damon_refresh')
+        self.trace_functions(['damon_sysfs_refresh_fn',
+                              'damon_sysfs_snapshot_fn'])
+
+    def counts(self):
+        text = ''.join(self.lines())
+        return (text.count(' damon_sysfs_refresh_fn <-'),
+                text.count(' damon_sysfs_snapshot_fn <-'))
+
+
+def in_refresh_ms_store(tid):
+    return 'refresh_ms_store' in task_stack(tid)
+
+
+@test
+def refresh_ms_0_returns_at_once():
+    """A round waits for the next sampling, 30 s away; a write of 0 does
+    not wait for it: the round sees the 0 and withdraws."""
+    with Workload() as w, RefreshRounds() as rounds:
+        stat_kdamond(w, 30 * 1000 * 1000, 60 * 1000 * 1000)
+        ok(kd() + '/refresh_ms', '100')
+        ok(kd() + '/state', 'on')
+        wait_for(lambda: rounds.counts()[0] > 0, 'a refresh round')
+        start = time.monotonic()
+        ok(kd() + '/refresh_ms', '0')
+        took = time.monotonic() - start
+        print('# refresh_ms 0 took %.2f s' % took)
+        true(took < 3, 'refresh_ms 0 took %.2f s' % took)
+        ok(kd() + '/state', 'off')
+
+
+@test
+def refresh_ms_writers_race():
+    """Two writers: 0, then 100 while the 0 may still be carried out.
+    The file says 100 and the refresh runs: the value and the rounds never
+    disagree."""
+    with Workload() as w:
+        stat_kdamond(w, 1000 * 1000, 2 * 1000 * 1000)
+        ok(kd() + '/refresh_ms', '100')
+        ok(kd() + '/state', 'on')
+        nr_tried_moves()
+        thread, result = write_in_thread(kd() + '/refresh_ms', '0')
+        wait_for(lambda: not thread.is_alive() or
+                 in_refresh_ms_store(thread.native_id),
+                 'the write of 0 to start')
+        ok(kd() + '/refresh_ms', '100')
+        thread.join(60)
+        true(not thread.is_alive(), 'the write of 0 did not return')
+        eq(result['err'], 0, 'refresh_ms 0')
+        reads(kd() + '/refresh_ms', '100')
+        nr_tried_moves(timeout=60)
+        ok(kd() + '/state', 'off')
+
+
+@test
+def refresh_keeps_its_rate_on_a_slow_kdamond():
+    """paddr with 10,000 regions over memory that a process maps: each
+    sampling checks a page of every region through its reverse map, and an
+    iteration of the kdamond takes much longer than its 1 ms sampling
+    interval, but it does not sleep for watermarks: refresh rounds wait for
+    its next sampling instead of giving up, and are served."""
+    with SlowPaddrKdamond(1000) as slow:
+        with RefreshRounds() as rounds:
+            ok(kd() + '/refresh_ms', '100')
+            wait_for(lambda: rounds.counts()[0] >= 20, '20 refresh rounds')
+            ok(kd() + '/refresh_ms', '0')
+            started, served = rounds.counts()
+        print('# %d rounds, %d served; the kdamond samples every %.1f ms' %
+              (started, served, slow.period_ms()))
+    # a round gives up only once refresh_ms is 0: the one in progress then,
+    # and one that starts after it
+    true(served >= started - 2,
+         'only %d of %d rounds were served' % (served, started))
+    true(stat('nr_tried') > 0, 'the stats did not move')
+    ok(kd() + '/state', 'off')
 
 
 @test
@@ -143,7 +221,7 @@ def refresh_never_fails_a_user():
         ok(kd() + '/state', 'on')
         nr_tried_moves()
         for path in (kd() + '/state', kd() + '/pid'):
-            reads, busy = lock_reader(path, 2)
+            reads, busy, _ = lock_reader(path, 2)
             print('# %s: %d reads, %d EBUSY' % (path, reads, busy))
             eq(busy, 0, 'reads of %s that failed with EBUSY' % path)
         nr_filters = scheme() + '/filters/nr_filters'

@@ -10,7 +10,8 @@ import errno
 import os
 
 from _damon_test import (KDAMONDS, Aggregations, Failure, Workload, ctx,
-                         eq, fails, gaps_us, is_kdamond, kd, main, ok, reads,
+                         eq, fails, gaps_us, is_kdamond, kd, kernel_log,
+                         lock_reader_in_background, main, ok, reads,
                          set_intervals, setup_kdamond, state, system_ram,
                          target, test, true, value, wait_for,
                          wait_until_pending, write, write_in_thread)
@@ -388,6 +389,35 @@ def target_exit_during_pending_commit():
 # counted.
 CYCLE_CACHES = ('task_struct', 'pid', 'signal_cache', 'sighand_cache',
                 'damon_region', 'kernfs_node_cache')
+
+
+@test
+def state_readers_while_kdamond_directories_go():
+    """A command on kdamond 0 waits for its kdamond and then takes the
+    lock again; afterwards kdamond directories are removed and made anew
+    many times while a reader loops on kdamonds/1/state.  The wait holds
+    the state file's active reference, which a removal drains under the
+    lock: the re-take must not be a lock dependency, or lockdep reports a
+    cycle (debug kernel; the kernel log is read here and by make check)."""
+    log = kernel_log()
+    with Workload() as w:
+        setup_kdamond('vaddr', [w.pid], nr_kdamonds=2)
+        set_intervals(5000, 100000, 1000000)
+        ok(kd() + '/state', 'on')
+        ok(kd() + '/state', 'commit')
+        ok(kd() + '/state', 'off')
+    reader = lock_reader_in_background(kd(1) + '/state', 20)
+    try:
+        for _ in range(300):
+            err = write(KDAMONDS + '/nr_kdamonds', '2')
+            true(err in (0, errno.EBUSY), 'nr_kdamonds: %s' % err)
+    finally:
+        out = reader.communicate(timeout=120)[0].decode()
+    print('# reader: %s' % out.strip())
+    true(reader.returncode == 0, 'the reader failed: %s' % out)
+    bad = [line for line in log.new_lines() if 'locking dependency' in line
+           or 'possible recursive locking' in line]
+    eq(bad, [], 'lockdep reports')
 
 
 def slab_objects():

@@ -19,10 +19,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from _damon_test import (KDAMONDS, Aggregations, Failure,
-                         KdamondSleeps, Workload, check_windows_during,
+                         KdamondSleeps, Samples, SlowPaddrKdamond, Workload,
+                         check_windows_during,
                          ctx, deactivate_all, eq, errname, fails,
                          free_mem_rate, gaps_us, in_command_wait,
                          kd, kdamond_pid, main, numbered, ok, one_of_each,
@@ -321,6 +323,160 @@ def scheme_activates_during_pending_commit():
             eq(run_cmd('update_schemes_stats'), 0, 'stats')
             return int(value(scheme() + '/stats/nr_tried')) > 0
         wait_for(tried, 'the activated scheme to be tried')
+        ok(kd() + '/state', 'off')
+
+
+# Watermarks that deactivate the scheme while a hog holds 12% of memory:
+# the kdamond parks mid-window, in its watermarks sleep, for as long as the
+# hog lives.  Sampling sleeps of 20 ms or less are on hrtimers, so any
+# timer of the kdamond is a watermarks sleep; with longer ones, a
+# watermarks sleep is one of more than 60 jiffies (50 ms at HZ 1000).
+PARK_SAMPLE_US = 5000
+PARK_AGGR_US = 200000
+PARK_WMARKS_US = 300000
+
+
+def parking_kdamond(w, sample=PARK_SAMPLE_US, aggr=PARK_AGGR_US,
+                    wmarks_us=PARK_WMARKS_US):
+    stat_kdamond(w, sample, aggr)
+    set_watermarks(wmarks_us, 1000, 1000, free_mem_rate() - 60)
+
+
+def park_and_commit(pid, sleeps, min_jiffies=1, before_unpark=None):
+    """Park the kdamond mid-window with a hog, commit while it sleeps for
+    its watermarks, with commits in flight as it deactivates and as it
+    activates again; every commit must succeed."""
+    pending = [write_in_thread(kd() + '/state', 'commit')]
+    sleeps.clear()
+    hog = Workload(mib=hog_mib_for(120))
+    try:
+        sleeps.wait_parked(pid, min_jiffies)
+        eq(run_cmd('commit'), 0, 'commit while parked')
+        if before_unpark:
+            before_unpark()
+        pending.append(write_in_thread(kd() + '/state', 'commit'))
+    finally:
+        hog.stop()
+    for thread, result in pending:
+        thread.join(120)
+        true(not thread.is_alive(), 'a commit did not return')
+        eq(result['err'], 0, 'commit')
+
+
+def samples_per_window(windows):
+    return [len(w) for w in windows]
+
+
+def short_sleeps(windows, min_us):
+    """The sampling sleeps of windows shorter than min_us."""
+    return [round((s.end - s.start) * 1e6) for w in windows for s in w
+            if s.end is not None and (s.end - s.start) * 1e6 < min_us]
+
+
+@test
+def parked_commits_keep_windows_whole():
+    """The kdamond parks for its watermarks mid-window, three times, and
+    commits come while it sleeps, deactivates and activates: every window
+    holds exactly its configured number of samples, and no sampling sleep
+    is cut short.  (6.12's damon_commit_ctx() starts a new window at a
+    commit: served while parked, it lengthened the open window.)"""
+    per_window = PARK_AGGR_US // PARK_SAMPLE_US
+    with Workload() as w, Samples() as trace, KdamondSleeps() as sleeps:
+        parking_kdamond(w)
+        ok(kd() + '/state', 'on')
+        pid = kdamond_pid()
+        trace.wait_windows(pid, 1)
+        for _ in range(3):
+            park_and_commit(pid, sleeps)
+            trace.wait_windows(pid, len(trace.windows(pid)) + 2)
+        wins = trace.windows(pid)
+        counts = samples_per_window(wins)
+        print('# samples per window: %s' % counts)
+        true(all(c == per_window for c in counts),
+             'windows of %s samples, configured %d' % (counts, per_window))
+        # usleep_idle_range() never sleeps less unless woken
+        eq(short_sleeps(wins, PARK_SAMPLE_US), [], 'short sampling sleeps')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def parked_commit_of_new_intervals_starts_at_the_next_window():
+    """Shorter intervals committed while parked: the window in progress
+    keeps its configured number of samples of the old sampling interval;
+    the following windows have the new ones.  A stream of commands runs
+    meanwhile, whose writers wake a kdamond that has not sampled for
+    longer than its sampling interval: none may cut a sampling sleep of
+    the old, longer interval short."""
+    old, new = (50000, 1000000), (5000, 150000)
+    with Workload() as w, Samples() as trace, KdamondSleeps() as sleeps:
+        parking_kdamond(w, *old, wmarks_us=1000000)
+        ok(kd() + '/state', 'on')
+        pid = kdamond_pid()
+        trace.wait_windows(pid, 1)
+        stop = []
+
+        def stream():
+            while not stop:
+                eq(run_cmd('update_schemes_stats'), 0, 'stats')
+
+        def new_intervals():
+            base = ctx() + '/monitoring_attrs/intervals/'
+            ok(base + 'sample_us', str(new[0]))
+            ok(base + 'aggr_us', str(new[1]))
+        streamer = threading.Thread(target=stream)
+        streamer.start()
+        try:
+            park_and_commit(pid, sleeps, 60, new_intervals)
+            trace.wait_windows(pid, len(trace.windows(pid)) + 3)
+        finally:
+            stop.append(True)
+            streamer.join(120)
+        wins = trace.windows(pid)
+        counts = samples_per_window(wins)
+        print('# samples per window: %s' % counts)
+        n_old, n_new = old[1] // old[0], new[1] // new[0]
+        k = counts.index(n_new) if n_new in counts else len(counts)
+        true(k > 0 and len(counts) - k >= 2 and
+             counts == [n_old] * k + [n_new] * (len(counts) - k),
+             'windows of %s samples: %d then %d expected' %
+             (counts, n_old, n_new))
+        # schedule_timeout() of whole jiffies may sleep a jiffy (4 ms at
+        # HZ 250) less than 50 ms; a cut sleep is much shorter
+        eq(short_sleeps(wins[:k], old[0] * 0.9), [],
+           'short sampling sleeps of the old interval')
+        eq(short_sleeps(wins[k:], new[0]), [],
+           'short sampling sleeps of the new interval')
+        ok(kd() + '/state', 'off')
+
+
+@test
+def slow_kdamond_sleeps_whole_under_commands():
+    """A kdamond whose iterations take longer than its sampling interval
+    plus two jiffies (paddr, 10,000 regions) looks like one that sleeps for
+    its watermarks to writers, who then wake it.  Under a stream of
+    commands from two writers, no sampling sleep of 50 ms is cut short:
+    the writers decide and wake under the lock that after_sampling takes
+    before the sleep, and wake only idle sleeps."""
+    with SlowPaddrKdamond(50000) as slow:
+        stop = []
+
+        def stream():
+            while not stop:
+                eq(run_cmd('update_schemes_stats'), 0, 'stats')
+        writers = [threading.Thread(target=stream) for _ in range(2)]
+        n = len(slow.trace.windows(slow.pid))
+        for writer in writers:
+            writer.start()
+        try:
+            wins = slow.trace.wait_windows(slow.pid, n + 8)[n + 1:]
+        finally:
+            stop.append(True)
+            for writer in writers:
+                writer.join(120)
+        print('# %d samplings under commands, every %.1f ms' %
+              (sum(len(w) for w in wins), slow.period_ms()))
+        # schedule_timeout() of whole jiffies may sleep a jiffy less
+        eq(short_sleeps(wins, 50000 * 0.9), [], 'short sampling sleeps')
         ok(kd() + '/state', 'off')
 
 

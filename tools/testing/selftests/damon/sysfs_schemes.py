@@ -12,10 +12,11 @@ import os
 import time
 
 from _damon_test import (KDAMONDS, KdamondSleeps, Workload, ctx, eq, fails,
-                         is_file, kd, main, numbered, ok, read, reads,
-                         set_intervals, setup_kdamond, state, system_ram,
-                         test, true, value, wait_for,
-                         wait_until_pending, write_in_thread)
+                         is_file, kd, lock_reader_in_background, main,
+                         numbered, ok, read, reads, set_intervals,
+                         setup_kdamond, state, system_ram, test, true, value,
+                         wait_for, wait_until_pending, write,
+                         write_in_thread)
 
 U64_MAX = str(2 ** 64 - 1)
 U64_OVERFLOW = str(2 ** 64)
@@ -201,6 +202,36 @@ def memcg_path_without_newline():
     eq(read(path), '/baz\n', 'memcg_path')
     ok(path, '\n')
     eq(read(path), '\n', 'memcg_path')
+
+
+@test
+def memcg_path_never_busy():
+    """memcg_path has a lock of its own: reading and writing it never fail
+    with EBUSY while another user holds the interface's lock, here a
+    writer of nr_regions that makes thousands of directories."""
+    make_schemes(1)
+    ok(scheme() + '/filters/nr_filters', '1')
+    path = scheme() + '/filters/0/memcg_path'
+    ok(path, '/a/cgroup')
+    ok(ctx() + '/targets/nr_targets', '1')
+    nr_regions = ctx() + '/targets/0/regions/nr_regions'
+    thread, result = write_in_thread(nr_regions, '65536')
+    reader = lock_reader_in_background(path, 2)
+    writes, busy_writes = 0, 0
+    try:
+        while thread.is_alive():
+            writes += 1
+            busy_writes += write(path, '/a/cgroup') == errno.EBUSY
+    finally:
+        thread.join(300)
+        out = reader.communicate(timeout=120)[0].decode().split()
+    eq(result.get('err'), 0, 'nr_regions 65536')
+    reads_, busy = int(out[1]), int(out[3])
+    print('# %d reads, %d writes' % (reads_, writes))
+    true(writes > 0, 'no write while nr_regions was written')
+    eq((busy, busy_writes), (0, 0), 'EBUSY from memcg_path (read, write)')
+    reads(path, '/a/cgroup')
+    ok(nr_regions, '0')
 
 
 @test
