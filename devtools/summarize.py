@@ -28,8 +28,8 @@ import re
 import subprocess
 import sys
 
-EXPECTED_KUNIT_SUITES = ['damon', 'damon-operations', 'damon-sysfs',
-                         'damon-sysfs-schemes']
+EXPECTED_KUNIT_SUITES = ['damon', 'damon-operations', 'damon-sysfs-common',
+                         'damon-sysfs', 'damon-sysfs-schemes']
 
 # Skips that are not failures: (where, name pattern, reason pattern), each
 # with why.  Nothing else may skip.

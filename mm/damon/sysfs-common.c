@@ -531,3 +531,5 @@ damon_sysfs_ul_range_create(struct kobject *parent, const char *name,
 				  parent, name);
 	return err ? ERR_PTR(err) : range;
 }
+
+#include "tests/sysfs-common-kunit.h"

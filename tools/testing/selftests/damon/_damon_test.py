@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """Helpers for the DAMON sysfs selftests.
 
-One test file is one process: spawning processes is what costs most in a
-slow guest.  Each test function gets a clean tree (nr_kdamonds = 0, every
-kdamond off) and reports as one KTAP line.  Values are written with a
-single write() call, so each error is the errno the kernel returned.
+One test file is one program, and each test function runs in a child
+forked from it (cheaper than a new interpreter in a slow guest) with a
+timeout of its own: a test that hangs is killed and fails alone.  Each
+test function gets a clean tree (nr_kdamonds = 0, every kdamond off) and
+reports as one KTAP line.  Values are written with a single write() call,
+so each error is the errno the kernel returned.
+
+A program skips (exit 4), as kselftests do, when it is not root or the
+kernel lacks the interface; a test skips when the kernel lacks a feature
+it needs (the function tracer, fault injection...).  Timeouts are for a
+machine of today; DAMON_TEST_TIMEOUT_SCALE multiplies them, for emulated
+machines and kernels built with bug finders.
 """
 
 import errno
@@ -25,15 +33,35 @@ KSFT_SKIP = 4
 
 _tests = []
 
+# seconds a test function may take by default, on a machine of today
+DEFAULT_TIMEOUT = 60
+
 
 class Failure(Exception):
     pass
 
 
-def test(fn):
-    """Register a test function."""
-    _tests.append(fn)
-    return fn
+class Skip(Exception):
+    """The kernel lacks something the test needs; the message says what."""
+
+
+def test(fn=None, timeout=DEFAULT_TIMEOUT):
+    """Register a test function: @test, or @test(timeout=SECONDS)."""
+    def register(f):
+        f.timeout = timeout
+        _tests.append(f)
+        return f
+    return register(fn) if fn else register
+
+
+def timeout_scale():
+    return float(os.environ.get('DAMON_TEST_TIMEOUT_SCALE', '1'))
+
+
+def require(path, what):
+    """Skip the test unless path exists."""
+    if not os.path.exists(path):
+        raise Skip('no %s (%s)' % (what, path))
 
 
 def kd(k=0):
@@ -391,6 +419,7 @@ class TraceInstance:
     filters: an event filter per event, for some of them."""
 
     def __init__(self, events, name='damon_test', filters=None):
+        require(TRACING + '/instances', 'tracefs instances')
         self.dir = '%s/instances/%s_%d' % (TRACING, name, os.getpid())
         if os.path.isdir(self.dir):
             os.rmdir(self.dir)
@@ -411,6 +440,9 @@ class TraceInstance:
     def trace_functions(self, functions):
         """Add the function tracer on functions (one write each: the
         filter file takes a name per write) to the events."""
+        if not os.path.exists(self.dir + '/set_ftrace_filter'):
+            self.close()
+            raise Skip('no function tracer')
         for function in functions:
             ok(self.dir + '/set_ftrace_filter', function)
         ok(self.dir + '/current_tracer', 'function')
@@ -675,41 +707,6 @@ def check_windows_during(trace, pid, aggr, what, work):
          (what, short, aggr))
 
 
-def main():
-    """Run the registered tests; print KTAP; exit as kselftest expects."""
-    if os.geteuid() != 0:
-        print('1..0 # SKIP needs root')
-        sys.exit(KSFT_SKIP)
-    # these test a kernel built with the interface: its absence is a bug
-    if not os.path.isdir(KDAMONDS):
-        print('Bail out! no DAMON sysfs interface at ' + ADMIN)
-        sys.exit(1)
-    only = sys.argv[1:]
-    tests = [t for t in _tests if not only or t.__name__ in only]
-    print('TAP version 13')
-    print('1..%d' % len(tests))
-    failed = 0
-    for i, fn in enumerate(tests, 1):
-        try:
-            reset()
-            fn()
-            reset()
-            print('ok %d %s' % (i, fn.__name__))
-        except Exception:
-            failed += 1
-            for line in traceback.format_exc().splitlines():
-                print('# ' + line)
-            print('not ok %d %s' % (i, fn.__name__))
-            # leave a clean tree for the next test if at all possible
-            try:
-                reset()
-            except Exception:
-                pass
-        sys.stdout.flush()
-    print('# %d passed, %d failed' % (len(tests) - failed, failed))
-    sys.exit(1 if failed else 0)
-
-
 def mapped_mib(permil):
     """permil of the memory, in MiB."""
     with open('/proc/meminfo') as f:
@@ -754,3 +751,100 @@ class SlowPaddrKdamond:
     def __exit__(self, *args):
         self.trace.close()
         self.workload.stop()
+
+
+def run_in_child(fn, skip_line):
+    """Run fn() in a forked child; returns its pid.  The child exits 0 on
+    success, 1 on a failure, whose traceback it prints, and KSFT_SKIP on a
+    skip, whose result line (skip_line and the reason) it prints."""
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        fn()
+        code = 0
+    except Skip as e:
+        print('%s # SKIP %s' % (skip_line, e))
+        code = KSFT_SKIP
+    except BaseException:
+        for line in traceback.format_exc().splitlines():
+            print('# ' + line)
+    sys.stdout.flush()
+    os._exit(code)
+
+
+def wait_child(pid, timeout):
+    """The exit status of child pid, or None if it is still running after
+    timeout seconds, when it is killed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    # a killed test leaves nothing behind but what reset() removes; a
+    # child that a kill does not end is stuck in the kernel: say so
+    try:
+        wait_for(lambda: os.waitpid(pid, os.WNOHANG)[0], 'the killed test',
+                 timeout=60)
+    except Failure:
+        print('# the killed test is stuck in the kernel:')
+        for line in task_stack(pid).splitlines():
+            print('#   ' + line)
+        raise
+    return None
+
+
+def run_one(i, fn):
+    """Run test fn as test i; True if it did not fail."""
+    def body():
+        reset()
+        fn()
+        reset()
+    timeout = fn.timeout * timeout_scale()
+    start = time.monotonic()
+    code = wait_child(run_in_child(body, 'ok %d %s' % (i, fn.__name__)),
+                      timeout)
+    print('# %s: %.1f s (timeout %d s)' % (fn.__name__,
+                                          time.monotonic() - start, timeout))
+    if code == KSFT_SKIP:
+        return True
+    if code is None:
+        print('# timed out')
+    if code:
+        # leave a clean tree for the next test if at all possible
+        try:
+            reset()
+        except Exception:
+            pass
+    print('%sok %d %s' % ('' if code == 0 else 'not ', i, fn.__name__))
+    return code == 0
+
+
+def skip_all(reason):
+    print('1..0 # SKIP ' + reason)
+    sys.exit(KSFT_SKIP)
+
+
+def main():
+    """Run the registered tests; print KTAP; exit as kselftest expects."""
+    if os.geteuid() != 0:
+        skip_all('needs root')
+    if not os.path.isdir(KDAMONDS):
+        skip_all('no DAMON sysfs interface at ' + ADMIN)
+    only = sys.argv[1:]
+    tests = [t for t in _tests if not only or t.__name__ in only]
+    print('TAP version 13')
+    print('1..%d' % len(tests))
+    failed = 0
+    for i, fn in enumerate(tests, 1):
+        if not run_one(i, fn):
+            failed += 1
+        sys.stdout.flush()
+    print('# %d passed, %d failed' % (len(tests) - failed, failed))
+    sys.exit(1 if failed else 0)

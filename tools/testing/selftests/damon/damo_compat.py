@@ -13,8 +13,8 @@ import sys
 import tempfile
 import time
 
-from _damon_test import (KSFT_SKIP, Aggregations, Failure, Workload, ctx,
-                         kd, main, state, test, value, wait_for)
+from _damon_test import (KSFT_SKIP, Aggregations, Failure, Workload, ctx, kd,
+                         main, state, test, value, wait_for)
 
 DAMO = os.environ.get('DAMO', '')
 

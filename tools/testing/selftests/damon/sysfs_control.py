@@ -9,8 +9,8 @@ generously and only behaviour is checked.
 import errno
 import os
 
-from _damon_test import (KDAMONDS, Aggregations, Failure, Workload, ctx,
-                         eq, fails, gaps_us, is_kdamond, kd, kernel_log,
+from _damon_test import (KDAMONDS, Aggregations, Failure, Workload, ctx, eq,
+                         fails, gaps_us, is_kdamond, kd, kernel_log,
                          lock_reader_in_background, main, ok, reads,
                          set_intervals, setup_kdamond, state, system_ram,
                          target, test, true, value, wait_for,

@@ -22,15 +22,14 @@ import sys
 import threading
 import time
 
-from _damon_test import (KDAMONDS, Aggregations, Failure,
-                         KdamondSleeps, Samples, SlowPaddrKdamond, Workload,
-                         check_windows_during,
-                         ctx, deactivate_all, eq, errname, fails,
-                         free_mem_rate, gaps_us, in_command_wait,
-                         kd, kdamond_pid, main, numbered, ok, one_of_each,
-                         scheme, set_watermarks, stat_kdamond, state, test,
-                         true, value, wait_for, wait_until_pending, write,
-                         write_in_thread)
+from _damon_test import (KDAMONDS, Aggregations, Failure, KdamondSleeps,
+                         Samples, SlowPaddrKdamond, Workload,
+                         check_windows_during, ctx, deactivate_all, eq,
+                         errname, fails, free_mem_rate, gaps_us,
+                         in_command_wait, kd, kdamond_pid, main, numbered, ok,
+                         one_of_each, scheme, set_watermarks, stat_kdamond,
+                         state, test, true, value, wait_for,
+                         wait_until_pending, write, write_in_thread)
 
 WAITING_CMDS = ['commit', 'commit_schemes_quota_goals',
                 'update_schemes_stats', 'update_schemes_effective_quotas',

@@ -15,8 +15,7 @@ from _damon_test import (KDAMONDS, KdamondSleeps, Workload, ctx, eq, fails,
                          is_file, kd, lock_reader_in_background, main,
                          numbered, ok, read, reads, set_intervals,
                          setup_kdamond, state, system_ram, test, true, value,
-                         wait_for, wait_until_pending, write,
-                         write_in_thread)
+                         wait_for, wait_until_pending, write, write_in_thread)
 
 U64_MAX = str(2 ** 64 - 1)
 U64_OVERFLOW = str(2 ** 64)

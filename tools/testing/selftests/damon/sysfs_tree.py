@@ -11,9 +11,8 @@ and schemes/nr_schemes, with every nr_* file's create/shrink/grow rules.
 import errno
 import os
 
-from _damon_test import (KDAMONDS, ctx, eq, fails, is_dir, is_file, kd,
-                         main, numbered, ok, read, reads, target, test,
-                         value)
+from _damon_test import (KDAMONDS, ctx, eq, fails, is_dir, is_file, kd, main,
+                         numbered, ok, read, reads, target, test, value)
 
 U64_OVERFLOW = str(2 ** 64)
 INTERVALS = 'monitoring_attrs/intervals/'
