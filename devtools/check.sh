@@ -69,6 +69,12 @@ run_guest() {
 		"$args" $((vm_timeout - 300)) > "$gout/env"
 	[ "$gflavor" = debug ] &&
 		printf 'DAMON_TEST_KASAN=1\nDAMON_TEST_KMEMLEAK=1\n' >> "$gout/env"
+	# the tests' timeouts are for a machine of today: an emulated one is
+	# several times slower, and the debug kernel ten times slower again
+	local scale=10
+	[ "$("$DEVTOOLS/accel.sh")" = kvm ] && scale=2
+	[ "$gflavor" = debug ] && scale=$((scale * 10))
+	printf 'DAMON_TEST_TIMEOUT_SCALE=%d\n' "$scale" >> "$gout/env"
 	# damo, the users' tool, is not ours and never in the repo: a check
 	# of it runs only where a checkout of it was left (DAMO, or the cache).
 	local damo=${DAMO:-$CACHE/damo/damo}
