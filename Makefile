@@ -8,8 +8,12 @@
 #   make docs     render usage.rst and the ABI file with Sphinx, no warnings
 #   make series   the patch series for pristine 6.12 in out/series/
 #   make series-check   ... applied and built one patch at a time
+#   make series-edit    the series as git commits in out/series-edit
+#   make series-save    ... and back into devtools/series
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
 #   make bench    ours vs stock timings, in one guest each
+#   make stress   the 100,000-call stress on the debug kernel (make check
+#                 runs 25,000)
 #
 # Caches live in /var/cache/damon-sysfs (DAMON_CACHE overrides).
 
@@ -18,7 +22,7 @@ FLAVOR ?= debug
 T ?=
 
 .PHONY: all check demo vm lint docs series series-check kernel bench deps \
-	clean-cache
+	stress series-edit series-save clean-cache
 
 all: check
 
@@ -46,12 +50,22 @@ series:
 series-check:
 	devtools/series.sh --check
 
+series-edit:
+	devtools/series.sh --edit
+
+series-save:
+	devtools/series.sh --save
+
 kernel:
 	devtools/deps.sh
 	devtools/build.sh $(VARIANT) $(FLAVOR)
 
 bench:
 	devtools/bench.sh
+
+stress:
+	DAMON_STRESS_OPS=100000 VARIANT=$(VARIANT) FLAVOR=$(FLAVOR) \
+		devtools/check.sh sysfs_stress.py
 
 clean-cache:
 	rm -rf /var/cache/damon-sysfs

@@ -30,7 +30,8 @@ build=$("$DEVTOOLS/build.sh" "$variant" "$flavor")
 ksft=$build/kselftest
 log "building the kselftests"
 rm -rf "$ksft"
-make -s -C "$tree/tools/testing/selftests" TARGETS=damon \
+# DAMON_SELFTESTS_ALL: the stress and damo's test too
+make -s -C "$tree/tools/testing/selftests" TARGETS=damon DAMON_SELFTESTS_ALL=1 \
 	INSTALL_PATH="$ksft" install >/dev/null
 
 # Which programs run where: main (the test kernel) and compat (plain).
@@ -79,11 +80,11 @@ run_guest() {
 	# of it runs only where a checkout of it was left (DAMO, or the cache).
 	local damo=${DAMO:-$CACHE/damo/damo}
 	[ -f "$damo" ] && printf 'DAMO=%q\n' "$damo" >> "$gout/env"
-	# a longer or shorter stress, asked for on the host
-	local v
-	for v in DAMON_STRESS_OPS DAMON_STRESS_SECONDS; do
-		[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}" >> "$gout/env"
-	done
+	# the stress: 25,000 calls in make check, 100,000 in make stress, or
+	# what is asked for on the host
+	printf 'DAMON_STRESS_OPS=%q\nDAMON_STRESS_SECONDS=%q\n' \
+		"${DAMON_STRESS_OPS:-25000}" "${DAMON_STRESS_SECONDS:-1500}" \
+		>> "$gout/env"
 	log "booting $variant/$gflavor ($("$DEVTOOLS/accel.sh")): $# programs;" \
 	    "console: $gout/console.log"
 	local start rc=0

@@ -23,7 +23,7 @@ STOCK_FILES=(
 # the repository leave the tree.
 STOCK_DIRS=(tools/testing/selftests/damon)
 # Our files, at their kernel-tree paths.
-OUR_PATHS=(mm tools Documentation)
+OUR_PATHS=(mm tools)
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -1,149 +1,146 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make series`: the patch series for pristine 6.12, in out/series/.
-# `make series-check` (series.sh --check): also apply it to a pristine tree
-# one patch at a time, build after each patch, and run checkpatch --strict
-# on each patch.
+# `make series`: the patch series for pristine 6.12 in out/series/, made
+# from the definition in devtools/series (see series.py) by git
+# format-patch.  The author and Signed-off-by are AUTHOR ("Name <email>")
+# or git's user.name and user.email; without one, it refuses.
+# SUBJECT_PREFIX (default "PATCH") is format-patch's --subject-prefix.
+#
+# `make series-check` (series.sh --check): apply the series to pristine 6.12
+# one patch at a time; after each, checkpatch --strict the patch and build
+# mm/damon/ with W=1 (a warning in our files fails); link the kernel at the
+# end of each group of patches; and check that the last patch leaves the
+# tree that make check tests.
+#
+# `make series-edit` (series.sh --edit DIR): the series as commits of a git
+# repository in DIR (default out/series-edit), to rework with git;
+# `make series-save` (series.sh --save DIR) writes it back.
 . "$(dirname "$0")/lib.sh"
 
-check=0
-[ "${1:-}" = --check ] && check=1
+mode=emit
+case "${1:-}" in
+--check) mode=check ;;
+--edit) mode=edit ;;
+--save) mode=save ;;
+esac
 "$DEVTOOLS/tree.sh" ours >/dev/null	# unpacks the pristine source
 pristine=$(vercache)/pristine
-out=$REPO/out/series
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+series_py=("$DEVTOOLS/series/series.py" --pristine "$pristine")
+base_name="Debian linux-source-6.12 $(src_version)"
 
-# What the series touches, at kernel-tree paths.
-TOUCHED=(mm/damon/sysfs.c mm/damon/sysfs-common.c mm/damon/sysfs-common.h
-	 mm/damon/sysfs-schemes.c mm/damon/tests/sysfs-kunit.h
-	 mm/damon/tests/sysfs-schemes-kunit.h mm/damon/Kconfig
-	 tools/testing/selftests/damon
-	 Documentation/admin-guide/mm/damon/usage.rst
-	 Documentation/ABI/testing/sysfs-kernel-mm-damon)
-
-export GIT_AUTHOR_NAME="DAMON sysfs developers"
-export GIT_AUTHOR_EMAIL="dev@damon-sysfs.invalid"
-export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
-sob="Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>"
-
-repo=$work/repo
-mkdir -p "$repo"
-git -C "$repo" init -q
-for p in "${TOUCHED[@]}"; do
-	[ -e "$pristine/$p" ] && (cd "$pristine" && cp -a --parents "$p" "$repo/")
-done
-git -C "$repo" add -A
-git -C "$repo" commit -qm "base: pristine $SRC_PKG $(src_version)"
-
-ours() { mkdir -p "$repo/$(dirname "$1")"; cp "$REPO/$1" "$repo/$1"; }
-commit() {
-	git -C "$repo" add -A
-	git -C "$repo" commit -q -F - <<EOM
-$1
-
-$2
-
-$sob
-EOM
+identity() {
+	if [ -n "${AUTHOR:-}" ]; then
+		echo "$AUTHOR"
+		return
+	fi
+	local name email
+	name=$(git -C "$REPO" config user.name || true)
+	email=$(git -C "$REPO" config user.email || true)
+	[ -n "$name" ] && [ -n "$email" ] && echo "$name <$email>"
 }
 
-ours mm/damon/sysfs-common.h
-ours mm/damon/sysfs-common.c
-ours mm/damon/sysfs.c
-ours mm/damon/tests/sysfs-kunit.h
-cp "$DEVTOOLS/series/sysfs-schemes-stage1.c" "$repo/mm/damon/sysfs-schemes.c"
-commit "mm/damon/sysfs: rewrite the tree, its build and kdamond control" \
-"Rewrite the DAMON sysfs interface in three layers.  The plumbing makes
-the directories: scalar files are descriptors served by one show/store
-pair per C type, and every nr_* file is one helper.  The build turns a
-context directory into a new damon_ctx and is the only place that checks
-what values mean.  The control starts and stops kdamonds and posts every
-other state command to the kdamond, which runs it from its callbacks and
-completes it, so that the writer gets the command's error and nothing
-polls.  The kdamond never takes damon_sysfs_lock nor touches kobjects.
+if [ "$mode" = save ]; then
+	dir=${2:-$REPO/out/series-edit}
+	python3 "${series_py[@]}" save "$dir"
+	exit 0
+fi
 
-Scheme directories stay empty here; the next patch fills them in."
+ident=$(identity)
+if [ -z "$ident" ] && [ "$mode" != check ]; then
+	die "no identity for From: and Signed-off-by: set AUTHOR=\"Name <email>\" or git config user.name and user.email"
+fi
 
-ours mm/damon/sysfs-schemes.c
-ours mm/damon/tests/sysfs-schemes-kunit.h
-commit "mm/damon/sysfs-schemes: add the schemes and their commands" \
-"Add the scheme directories (access pattern, quotas with weights and
-goals, watermarks, filters, stats, tried regions), their build into
-damos, and the state commands on schemes over the call protocol: stats
-and effective quota snapshots, quota goal commits, and tried regions,
-which the kdamond records during one apply pass of each scheme and the
-writer turns into directories numbered per scheme."
+if [ "$mode" = edit ]; then
+	dir=${2:-$REPO/out/series-edit}
+	python3 "${series_py[@]}" build "$dir" --ident "$ident" \
+		--base-name "$base_name" --no-signoff >/dev/null
+	log "series: $(git -C "$dir" rev-list --count HEAD) commits in $dir"
+	log "rework them with git (rebase -i, commit --fixup...), then: make series-save"
+	exit 0
+fi
 
-"$DEVTOOLS/kconfig-fixup.sh" "$repo"
-commit "mm/damon/Kconfig: say what the sysfs kunit option builds" \
-"The prompt of DAMON_SYSFS_KUNIT_TEST said debugfs.  Fix it and say what
-the suites cover."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+signoff=()
+if [ -z "$ident" ]; then
+	# a check without an identity: patches without a sign-off, never kept
+	ident="series check <series-check@localhost.invalid>"
+	signoff=(--no-signoff)
+	log "series: no identity; checking without Signed-off-by"
+fi
+python3 "${series_py[@]}" build "$work/repo" --ident "$ident" \
+	--base-name "$base_name" "${signoff[@]}" >/dev/null
+n=$(( $(git -C "$work/repo" rev-list --count HEAD) - 1 ))
 
-(cd "$REPO" && git ls-files tools/testing/selftests/damon) |
-	while read -r f; do ours "$f"; done
-commit "selftests/damon: test the sysfs interface on real processes" \
-"Add tests of the sysfs interface beside the existing DAMON selftests,
-which stay and keep running: every file of the tree, its modes,
-defaults and errors; on, off, commit and pid on real processes; the
-schemes and their commands; that no command changes DAMON's windows, and
-that every command returns in every watermarks state; concurrent
-writers against directory removal; and damo, when it is available."
-
-ours Documentation/admin-guide/mm/damon/usage.rst
-ours Documentation/ABI/testing/sysfs-kernel-mm-damon
-commit "Docs/admin-guide/mm/damon/usage: describe the sysfs interface" \
-"Describe every directory and file of the interface as it behaves,
-the state commands, an example with echo and cat, and damo.  The ABI
-document gets one entry per file."
-
+out=$REPO/out/series
+[ "$mode" = check ] && out=$work/patches
 rm -rf "$out"
-git -C "$repo" format-patch -q --cover-letter -o "$out" HEAD~5
-cover=$(ls "$out"/0000-*)
-subject=$(head -n 1 "$DEVTOOLS/series/cover-letter.txt")
-python3 - "$cover" "$subject" "$DEVTOOLS/series/cover-letter.txt" <<'EOS'
-import sys
-path, subject, blurb_file = sys.argv[1:]
-text = open(path).read()
-blurb = ''.join(open(blurb_file).readlines()[2:]).rstrip('\n')
-text = text.replace('*** SUBJECT HERE ***', subject)
-text = text.replace('*** BLURB HERE ***', blurb)
-open(path, 'w').write(text)
-EOS
-log "series: $(ls "$out" | wc -l) files in $out"
-[ "$check" = 1 ] || exit 0
+git -C "$work/repo" format-patch -q --cover-letter -o "$out" \
+	--subject-prefix="${SUBJECT_PREFIX:-PATCH}" "HEAD~$n"
+python3 "$DEVTOOLS/series/cover.py" "$out" "$base_name"
+log "series: $n patches and a cover letter in $out"
+[ "$mode" = check ] || exit 0
 
-# --- check: checkpatch, then apply and build one patch at a time ----------
-tree=$(tree_dir series)
+# --- check ---------------------------------------------------------------
 bad=0
-# FILE_PATH_CHANGES asks whether MAINTAINERS needs an update for the files
-# added and removed: its DAMON entry covers mm/damon/ and the selftests.
-# MACRO_ARG_*: see lint.sh.
+ignore=MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE,FILE_PATH_CHANGES
+[ "${#signoff[@]}" -gt 0 ] && ignore+=,MISSING_SIGN_OFF
+# FILE_PATH_CHANGES asks whether MAINTAINERS needs an update for files
+# added: its DAMON entry covers mm/damon/ and the selftests.  MACRO_ARG_*:
+# see lint.sh.
 for p in "$out"/0*.patch; do
 	case $p in */0000-*) continue ;; esac
 	if ! (cd "$pristine" && scripts/checkpatch.pl --strict --terse \
-			--no-summary --ignore MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE,FILE_PATH_CHANGES \
-			"$p"); then
+			--no-summary --ignore "$ignore" "$p"); then
 		log "checkpatch: $(basename "$p")"
 		bad=1
 	fi
 done
-"$DEVTOOLS/tree.sh" series >/dev/null
+
+tree=$("$DEVTOOLS/tree.sh" series)
+touched=$(git -C "$work/repo" ls-tree -r --name-only HEAD)
 # start from pristine real copies of what the series touches: the tree is
-# hard-linked to the pristine source, which patching must not change.  The
-# copies get new times, so that make rebuilds what an earlier check built
-# from patched files.
-for p in "${TOUCHED[@]}"; do
-	rm -rf "${tree:?}/$p"
-	[ -e "$pristine/$p" ] && (cd "$pristine" && cp -r --parents "$p" "$tree/")
+# hard-linked to the pristine source, which patching must not change.  New
+# times make make rebuild what an earlier check built from patched files.
+for p in $touched; do
+	rm -f "${tree:?}/$p"
+	[ -e "$pristine/$p" ] && (cd "$pristine" && cp --parents "$p" "$tree/")
 done
-"$DEVTOOLS/build.sh" series plain >/dev/null
+build=$("$DEVTOOLS/build.sh" series plain)
+ours_re=$(git -C "$work/repo" ls-tree -r --name-only HEAD mm | sed 's/[.]/[.]/g' |
+	paste -sd'|')
+# the kernel links at the end of each group: the rewrite, the behaviour
+# changes, the selftests, and each addition
+links=" 3 15 24 28 32 36 "
+k=0
 for p in "$out"/0*.patch; do
 	case $p in */0000-*) continue ;; esac
+	k=$((k + 1))
 	(cd "$tree" && git apply "$p") || die "does not apply: $(basename "$p")"
-	"$DEVTOOLS/build.sh" series plain >/dev/null ||
-		die "does not build after $(basename "$p")"
-	log "applies and builds: $(basename "$p")"
+	if ! warnings=$(make -C "$tree" O="$build" -j"$JOBS" W=1 mm/damon/ 2>&1); then
+		echo "$warnings" | tail -n 20 >&2
+		die "mm/damon/ does not build after $(basename "$p")"
+	fi
+	if echo "$warnings" | grep -E "^($tree/)?($ours_re):[0-9]+:"; then
+		log "W=1 warnings after $(basename "$p")"
+		bad=1
+	fi
+	if [[ "$links" == *" $k "* ]] || [ "$k" = "$n" ]; then
+		"$DEVTOOLS/build.sh" series plain >/dev/null ||
+			die "the kernel does not link after $(basename "$p")"
+		log "applies, builds, links: $(basename "$p")"
+	else
+		log "applies and builds mm/damon/: $(basename "$p")"
+	fi
 done
-[ "$bad" = 0 ] || die "checkpatch findings in the series"
-log "series: applies to pristine 6.12 and builds after every patch"
+
+# one source of truth: the last patch leaves the tree make check tests
+ours=$("$DEVTOOLS/tree.sh" ours)
+for p in $touched; do
+	if ! cmp -s "$tree/$p" "$ours/$p"; then
+		log "the series ends with another $p than the tested tree's"
+		bad=1
+	fi
+done
+[ "$bad" = 0 ] || die "the series has findings (above)"
+log "series: applies to pristine 6.12, builds after every patch, links at each group's end, and ends as the tested tree"

@@ -200,6 +200,22 @@ def makefile_vars(tree):
     return values
 
 
+OURS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
+                        'tools/testing/selftests/damon')
+
+
+def program_sets(mk):
+    """(ours, compat): our KTAP programs, and those that run on the plain
+    kernel.  A Makefile of ours names them (TAP_PROGS, COMPAT_PROGS), as
+    the recorded one of the summarizer's tests does; the tree's names only
+    upstream's and ours alike, and ours are the files of this repository."""
+    if 'TAP_PROGS' in mk:
+        return mk['TAP_PROGS'], mk.get('COMPAT_PROGS', [])
+    ours = [p for p in mk.get('TEST_PROGS', [])
+            if os.path.exists(os.path.join(OURS_DIR, p))]
+    return ours, ['damo_compat.py']
+
+
 class Program:
     def __init__(self, name):
         self.name = name
@@ -386,7 +402,7 @@ def summarize(args):
     kunit(args.tree, args.out, tally)
     mk = makefile_vars(args.tree)
     expected = args.tests or mk.get('TEST_PROGS', [])
-    kselftests([out for out, _ in guests], expected, mk.get('TAP_PROGS', []),
+    kselftests([out for out, _ in guests], expected, program_sets(mk)[0],
                tally)
     for out, _ in guests:
         kernel_reports(out, tally)
@@ -432,8 +448,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.list:
         mk = makefile_vars(args.tree)
-        main_progs = [p for p in mk.get('TAP_PROGS', [])
-                      if p not in mk.get('COMPAT_PROGS', [])]
+        ours, compat = program_sets(mk)
+        main_progs = [p for p in ours if p not in compat]
         for p in mk.get('TEST_PROGS', []):
             if (p in main_progs) == (args.list == 'main'):
                 print(p)

@@ -5,7 +5,8 @@
 # the pristine source is unpacked once per source version, each variant is a
 # hard-linked copy of it, and "ours" has the stock interface deleted and our
 # files laid over it.  Unchanged files keep their mtime, so builds stay
-# incremental.
+# incremental.  The stock files we change come from the patch series
+# (devtools/series).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?ours or stock}
@@ -44,6 +45,10 @@ if [ "$variant" = ours ]; then
 	for p in "${OUR_PATHS[@]}"; do
 		[ -d "$REPO/$p" ] && rsync -rc "$REPO/$p/" "$tree/$p/"
 	done
+	# the stock files we change (documents, Kconfig, the selftests'
+	# Makefile, config and .gitignore): the final state of the series
+	python3 "$DEVTOOLS/series/series.py" --pristine "$pristine" overlay \
+		"$tree" >&2
 	# Nothing of the stock interface may remain: every stock file is
 	# either gone or replaced by ours.
 	for f in "${STOCK_FILES[@]}"; do
@@ -51,6 +56,5 @@ if [ "$variant" = ours ]; then
 			die "stock $f left in the tree"
 		fi
 	done
-	"$DEVTOOLS/kconfig-fixup.sh" "$tree"
 fi
 echo "$tree"

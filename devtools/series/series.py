@@ -434,7 +434,7 @@ def previous_own_at():
     for p in read_definition():
         for kind, path, _ in p.sections:
             if kind == 'own':
-                own[path] = p.slug
+                own[path] = p.slug[5:]
     return own
 
 

@@ -365,15 +365,19 @@ struct damon_sysfs_call {
  *		progress; valid if @attrs_pending.  Only the kdamond touches
  *		them.
  * @attrs_pending: @next_attrs are to be set at the next window's end.
- * @state_kn:	the kernfs node of the directory's state file, and
- * @pid_kn:	of its pid file: pollers of both are notified when the
- *		kdamond stops; referenced for the life of the directory.
+ * @state_kn:	the kernfs node of the directory's state file, whose
+ *		writers break its active protection while they wait (see
+ *		damon_sysfs_kdamond_call()), and whose pollers are notified
+ *		when the kdamond starts or stops; referenced for the life of
+ *		the directory.
+ * @pid_kn:	the kernfs node of the pid file, notified likewise, and
+ *		referenced likewise.
  *
  * The mailbox belongs to a kdamond directory and serves each context that
  * the directory starts; the kdamond finds it via &damon_callback.private.
  */
 struct damon_sysfs_mailbox {
-	spinlock_t lock;	/* guards @calls and @terminated */
+	spinlock_t lock;	/* see above */
 	struct list_head calls;
 	bool terminated;
 	unsigned long sampled_at;

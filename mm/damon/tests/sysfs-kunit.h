@@ -250,6 +250,16 @@ static void damon_sysfs_test_build_invalid(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, PTR_ERR(ctx), (long)c->err);
 }
 
+static int damon_sysfs_test_nr_targets(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	int nr = 0;
+
+	damon_for_each_target(t, ctx)
+		nr++;
+	return nr;
+}
+
 static struct damon_target *
 damon_sysfs_test_nth_target(struct damon_ctx *ctx, int n)
 {
@@ -290,7 +300,7 @@ static void damon_sysfs_test_build_vaddr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->attrs.ops_update_interval, 1000000UL);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.min_nr_regions, 3UL);
 	KUNIT_EXPECT_EQ(test, ctx->attrs.max_nr_regions, 30UL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
 
 	target = damon_sysfs_test_nth_target(ctx, 0);
 	KUNIT_EXPECT_PTR_EQ(test, target->pid, task_pid(current));
@@ -318,7 +328,7 @@ static void damon_sysfs_test_build_paddr(struct kunit *test)
 	ctx = damon_sysfs_test_build(test, t);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, ctx->ops.id, DAMON_OPS_PADDR);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
 	KUNIT_EXPECT_NULL(test, damon_sysfs_test_nth_target(ctx, 0)->pid);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(damon_sysfs_test_nth_target(ctx, 0)), 1U);
 }
@@ -390,54 +400,34 @@ static void damon_sysfs_test_build_most_regions(struct kunit *test)
 			(unsigned int)DAMON_SYSFS_MAX_NR);
 }
 
-/* --- obsolete_target --------------------------------------------------------- */
-
-/*
- * A commit leaves obsolete target directories out of the context and marks
- * them, whatever their pid; "on" builds them like any other.
- */
-static void damon_sysfs_test_build_obsolete(struct kunit *test)
-{
-	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
-	unsigned long *obsolete;
-	struct damon_ctx *ctx;
-
-	obsolete = kunit_kzalloc(test, BITS_TO_LONGS(TEST_NR_TARGETS) *
-				 sizeof(long), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obsolete);
-	t->targets.nr = 2;
-	t->target[0].obsolete = true;
-	/* the process of an obsolete target has typically exited */
-	t->target[0].pid = INT_MAX;
-	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, obsolete);
-	mutex_unlock(&damon_sysfs_lock);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 1);
-	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0)->pid,
-			    task_pid(current));
-	KUNIT_EXPECT_TRUE(test, test_bit(0, obsolete));
-	KUNIT_EXPECT_FALSE(test, test_bit(1, obsolete));
-	damon_sysfs_destroy_ctx(ctx);
-
-	/* "on" ignores the mark: the pid must exist */
-	ctx = damon_sysfs_test_build(test, t);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(ctx));
-	t->target[0].pid = task_pid_nr(current);
-	ctx = damon_sysfs_test_build(test, t);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
-}
+/* --- commits, as the kdamond runs them ------------------------------------ */
 
 KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_plain_ctx,
 			    damon_destroy_ctx, struct damon_ctx *);
+
+/* A stat scheme of every region, always active. */
+static void damon_sysfs_test_add_scheme(struct kunit *test,
+					struct damon_ctx *ctx)
+{
+	struct damos_access_pattern all = {
+		.max_sz_region = ULONG_MAX,
+		.max_nr_accesses = UINT_MAX,
+		.max_age_region = UINT_MAX,
+	};
+	struct damos_quota quota = {};
+	struct damos_watermarks always = { .metric = DAMOS_WMARK_NONE };
+	struct damos *s = damon_new_scheme(&all, DAMOS_STAT, 0, &quota,
+					   &always, NUMA_NO_NODE);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	damon_add_scheme(ctx, s);
+}
 
 /* A context of @nr targets without pids, one region each, and a scheme. */
 static struct damon_ctx *damon_sysfs_test_running_ctx(struct kunit *test,
 						      int nr)
 {
 	struct damon_ctx *ctx = damon_new_ctx();
-	struct damos *s;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -456,9 +446,7 @@ static struct damon_ctx *damon_sysfs_test_running_ctx(struct kunit *test,
 		r->age = 100 + i;
 		damon_add_region(r, t);
 	}
-	s = damon_sysfs_new_placeholder();
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	damon_add_scheme(ctx, s);
+	damon_sysfs_test_add_scheme(test, ctx);
 	return ctx;
 }
 
@@ -471,7 +459,6 @@ static struct damos *damon_sysfs_test_scheme(struct damon_ctx *ctx)
 static struct damon_ctx *damon_sysfs_test_src_ctx(struct kunit *test, int nr)
 {
 	struct damon_ctx *ctx = damon_new_ctx();
-	struct damos *s;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -485,9 +472,7 @@ static struct damon_ctx *damon_sysfs_test_src_ctx(struct kunit *test, int nr)
 		KUNIT_ASSERT_NOT_NULL(test, t);
 		damon_add_target(ctx, t);
 	}
-	s = damon_sysfs_new_placeholder();
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	damon_add_scheme(ctx, s);
+	damon_sysfs_test_add_scheme(test, ctx);
 	return ctx;
 }
 
@@ -511,101 +496,6 @@ static int damon_sysfs_test_commit(struct kunit *test, struct damon_ctx *ctx,
 		ctx->callback.private = mailbox;
 	}
 	return damon_sysfs_commit_fn(ctx, &commit, flags);
-}
-
-/*
- * A commit removes obsolete targets wherever they are; the others stay, the
- * same objects with their regions, in their order.
- */
-static void damon_sysfs_test_commit_obsolete(struct kunit *test)
-{
-	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
-	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
-	struct damon_target *middle = damon_sysfs_test_nth_target(ctx, 1);
-	struct damon_target *last = damon_sysfs_test_nth_target(ctx, 2);
-	struct damos *s = damon_sysfs_test_scheme(ctx);
-
-	s->quota.charge_target_from = middle;
-	s->quota.charge_addr_from = 0x1800;
-	KUNIT_ASSERT_EQ(test,
-			damon_sysfs_test_commit(test, ctx,
-						damon_sysfs_test_src_ctx(test, 2),
-						BIT(1), 3, 0), 0);
-	KUNIT_ASSERT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
-	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
-	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 1), last);
-	KUNIT_EXPECT_EQ(test, damon_first_region(last)->age, 102U);
-	KUNIT_EXPECT_EQ(test, damon_first_region(last)->ar.start, 0x2000UL);
-	/* the scheme no longer points at the destroyed target */
-	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
-	KUNIT_EXPECT_EQ(test, s->quota.charge_addr_from, 0UL);
-}
-
-/* An obsolete directory without a running target changes nothing. */
-static void damon_sysfs_test_commit_obsolete_beyond(struct kunit *test)
-{
-	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 2);
-	struct damos *s = damon_sysfs_test_scheme(ctx);
-	unsigned long next_apply = s->next_apply_sis;
-
-	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 0);
-	KUNIT_EXPECT_EQ(test,
-			damon_sysfs_test_commit(test, ctx,
-						damon_sysfs_test_src_ctx(test, 1),
-						BIT(0) | BIT(2), 3, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 2);
-	KUNIT_EXPECT_NOT_NULL(test, s->quota.charge_target_from);
-	KUNIT_EXPECT_EQ(test, s->next_apply_sis, next_apply);
-}
-
-/*
- * Targets the commit drops for having no directory are uncharged too; a
- * target the commit keeps stays charged.
- */
-static void damon_sysfs_test_commit_shrink(struct kunit *test)
-{
-	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
-	struct damos *s = damon_sysfs_test_scheme(ctx);
-	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
-
-	s->quota.charge_target_from = first;
-	damon_sysfs_uncharge_beyond(ctx, 1);
-	KUNIT_EXPECT_PTR_EQ(test, s->quota.charge_target_from, first);
-	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 2);
-	KUNIT_EXPECT_EQ(test,
-			damon_sysfs_test_commit(test, ctx,
-						damon_sysfs_test_src_ctx(test, 1),
-						0, 1, 0), 0);
-	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
-	KUNIT_EXPECT_EQ(test, damon_sysfs_nr_targets(ctx), 1);
-	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
-}
-
-/*
- * A commit that fails in the core keeps the obsolete targets, in their
- * places.  Here a goal without a target value, which the build never
- * makes, fails damon_commit_ctx() as an allocation failure would.
- */
-static void damon_sysfs_test_commit_failed_keeps_obsolete(struct kunit *test)
-{
-	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
-	struct damon_ctx *src = damon_sysfs_test_src_ctx(test, 1);
-	struct damon_target *targets[3];
-	struct damos_quota_goal *goal;
-	int i;
-
-	for (i = 0; i < 3; i++)
-		targets[i] = damon_sysfs_test_nth_target(ctx, i);
-	goal = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 0);
-	KUNIT_ASSERT_NOT_NULL(test, goal);
-	damos_add_quota_goal(&damon_sysfs_test_scheme(src)->quota, goal);
-	KUNIT_EXPECT_EQ(test,
-			damon_sysfs_test_commit(test, ctx, src, BIT(0) | BIT(2),
-						3, 0), -EINVAL);
-	KUNIT_ASSERT_EQ(test, damon_sysfs_nr_targets(ctx), 3);
-	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, i),
-				    targets[i]);
 }
 
 /* A window of 30 samples in progress: 100 samples passed, 15 to go. */
@@ -699,6 +589,140 @@ static void damon_sysfs_test_commit_parked_attrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 5000UL);
 }
 
+/* --- obsolete_target --------------------------------------------------------- */
+
+/*
+ * A commit leaves obsolete target directories out of the context and marks
+ * them, whatever their pid; "on" builds them like any other.
+ */
+static void damon_sysfs_test_build_obsolete(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+	unsigned long *obsolete;
+	struct damon_ctx *ctx;
+
+	obsolete = kunit_kzalloc(test, BITS_TO_LONGS(TEST_NR_TARGETS) *
+				 sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obsolete);
+	t->targets.nr = 2;
+	t->target[0].obsolete = true;
+	/* the process of an obsolete target has typically exited */
+	t->target[0].pid = INT_MAX;
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&t->context, obsolete);
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0)->pid,
+			    task_pid(current));
+	KUNIT_EXPECT_TRUE(test, test_bit(0, obsolete));
+	KUNIT_EXPECT_FALSE(test, test_bit(1, obsolete));
+	damon_sysfs_destroy_ctx(ctx);
+
+	/* "on" ignores the mark: the pid must exist */
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ctx));
+	t->target[0].pid = task_pid_nr(current);
+	ctx = damon_sysfs_test_build(test, t);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+}
+
+/*
+ * A commit removes obsolete targets wherever they are; the others stay, the
+ * same objects with their regions, in their order.
+ */
+static void damon_sysfs_test_commit_obsolete(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
+	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
+	struct damon_target *middle = damon_sysfs_test_nth_target(ctx, 1);
+	struct damon_target *last = damon_sysfs_test_nth_target(ctx, 2);
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+
+	s->quota.charge_target_from = middle;
+	s->quota.charge_addr_from = 0x1800;
+	KUNIT_ASSERT_EQ(test,
+			damon_sysfs_test_commit(test, ctx,
+						damon_sysfs_test_src_ctx(test, 2),
+						BIT(1), 3, 0), 0);
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 1), last);
+	KUNIT_EXPECT_EQ(test, damon_first_region(last)->age, 102U);
+	KUNIT_EXPECT_EQ(test, damon_first_region(last)->ar.start, 0x2000UL);
+	/* the scheme no longer points at the destroyed target */
+	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
+	KUNIT_EXPECT_EQ(test, s->quota.charge_addr_from, 0UL);
+}
+
+/* An obsolete directory without a running target changes nothing. */
+static void damon_sysfs_test_commit_obsolete_beyond(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 2);
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+	unsigned long next_apply = s->next_apply_sis;
+
+	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 0);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_test_commit(test, ctx,
+						damon_sysfs_test_src_ctx(test, 1),
+						BIT(0) | BIT(2), 3, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 2);
+	KUNIT_EXPECT_NOT_NULL(test, s->quota.charge_target_from);
+	KUNIT_EXPECT_EQ(test, s->next_apply_sis, next_apply);
+}
+
+/*
+ * Targets the commit drops for having no directory are uncharged too; a
+ * target the commit keeps stays charged.
+ */
+static void damon_sysfs_test_commit_shrink(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+	struct damon_target *first = damon_sysfs_test_nth_target(ctx, 0);
+
+	s->quota.charge_target_from = first;
+	damon_sysfs_uncharge_beyond(ctx, 1);
+	KUNIT_EXPECT_PTR_EQ(test, s->quota.charge_target_from, first);
+	s->quota.charge_target_from = damon_sysfs_test_nth_target(ctx, 2);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_test_commit(test, ctx,
+						damon_sysfs_test_src_ctx(test, 1),
+						0, 1, 0), 0);
+	KUNIT_EXPECT_NULL(test, s->quota.charge_target_from);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0), first);
+}
+
+/*
+ * A commit that fails in the core keeps the obsolete targets, in their
+ * places.  Here a goal without a target value, which the build never
+ * makes, fails damon_commit_ctx() as an allocation failure would.
+ */
+static void damon_sysfs_test_commit_failed_keeps_obsolete(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 3);
+	struct damon_ctx *src = damon_sysfs_test_src_ctx(test, 1);
+	struct damon_target *targets[3];
+	struct damos_quota_goal *goal;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		targets[i] = damon_sysfs_test_nth_target(ctx, i);
+	goal = damos_new_quota_goal(DAMOS_QUOTA_USER_INPUT, 0);
+	KUNIT_ASSERT_NOT_NULL(test, goal);
+	damos_add_quota_goal(&damon_sysfs_test_scheme(src)->quota, goal);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_test_commit(test, ctx, src, BIT(0) | BIT(2),
+						3, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_nr_targets(ctx), 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, i),
+				    targets[i]);
+}
+
 /* --- refresh_ms ---------------------------------------------------------------- */
 
 /* Rounds are due every refresh_ms from the start of the last one. */
@@ -730,13 +754,13 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_build_paddr),
 	KUNIT_CASE(damon_sysfs_test_build_pid_refs),
 	KUNIT_CASE(damon_sysfs_test_build_most_regions),
+	KUNIT_CASE(damon_sysfs_test_commit_same_attrs),
+	KUNIT_CASE(damon_sysfs_test_commit_parked_attrs),
 	KUNIT_CASE(damon_sysfs_test_build_obsolete),
 	KUNIT_CASE(damon_sysfs_test_commit_obsolete),
 	KUNIT_CASE(damon_sysfs_test_commit_obsolete_beyond),
 	KUNIT_CASE(damon_sysfs_test_commit_shrink),
 	KUNIT_CASE(damon_sysfs_test_commit_failed_keeps_obsolete),
-	KUNIT_CASE(damon_sysfs_test_commit_same_attrs),
-	KUNIT_CASE(damon_sysfs_test_commit_parked_attrs),
 	KUNIT_CASE(damon_sysfs_test_refresh_delay),
 	{},
 };

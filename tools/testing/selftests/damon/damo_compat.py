@@ -50,7 +50,7 @@ def running():
         return False
 
 
-@test
+@test(timeout=300)
 def vaddr_start_report_tune_stop():
     with Workload() as w:
         damo('start', str(w.pid))
@@ -65,7 +65,7 @@ def vaddr_start_report_tune_stop():
         wait_for(lambda: not running(), 'damo to stop DAMON')
 
 
-@test
+@test(timeout=300)
 def paddr_start_report_stop():
     damo('start', 'paddr')
     wait_for(running, 'damo to start DAMON')
@@ -84,7 +84,7 @@ def tried_times():
     return int(m.group(1))
 
 
-@test
+@test(timeout=300)
 def refresh_stat_stats_move_on_their_own():
     """damo start --refresh_stat writes refresh_ms, and damo report then
     reads stats that the kernel refreshes, with no update command."""
@@ -108,7 +108,7 @@ def target_pids():
             for t in range(int(value(targets + '/nr_targets')))]
 
 
-@test
+@test(timeout=300)
 def obsolete_target_through_damo_tune():
     """Three targets; the middle one exits and damo tune marks it obsolete:
     the kdamond goes on with the other two, which keep their regions, and

@@ -391,7 +391,7 @@ CYCLE_CACHES = ('task_struct', 'pid', 'signal_cache', 'sighand_cache',
                 'damon_region', 'kernfs_node_cache')
 
 
-@test
+@test(timeout=120)
 def state_readers_while_kdamond_directories_go():
     """A command on kdamond 0 waits for its kdamond and then takes the
     lock again; afterwards kdamond directories are removed and made anew
@@ -463,7 +463,7 @@ def no_growth(before, limit, what):
         raise Failure('%s: caches grew by %s objects' % (what, growth))
 
 
-@test
+@test(timeout=300)
 def on_off_cycles_do_not_leak():
     """200 on/off cycles leave no object behind, nor any kdamond thread.
 

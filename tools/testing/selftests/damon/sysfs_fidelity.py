@@ -73,20 +73,20 @@ def windows_under_commands(sample, aggr):
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=120)
 def windows_intact_under_commands_fast_sampling():
     """sample_us below 20 ms: the core sleeps in usleep_range()."""
     windows_under_commands(10000, 300000)
 
 
-@test
+@test(timeout=120)
 def windows_intact_under_commands_slow_sampling():
     """sample_us above 20 ms: the core sleeps in schedule_timeout(), which
     a wake of the kdamond would end early."""
     windows_under_commands(50000, 500000)
 
 
-@test
+@test(timeout=120)
 def windows_intact_under_frequent_commits():
     """A commit every 0.35 s does not cut 1 s windows short (nor do
     the ages of hot regions fall back)."""
@@ -103,7 +103,7 @@ def windows_intact_under_frequent_commits():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=180)
 def commit_returns_at_a_window_end():
     """A commit returns at the natural end of a window, not before: with
     10 s windows it takes seconds, and windows stay 10 s long."""
@@ -159,7 +159,7 @@ def commands_while_deactivated_interval_0():
     every_command_returns_empty(0)
 
 
-@test
+@test(timeout=120)
 def commands_while_deactivated_long_interval():
     """Deactivated for 100 s between checks: every command is served from
     the watermarks check, at once."""
@@ -272,7 +272,7 @@ def hog_mib_for(permil_drop):
     return total * permil_drop // 1000 // 1024 + 1
 
 
-@test
+@test(timeout=120)
 def scheme_deactivates_during_pending_update():
     """A tried regions update waits for a far apply pass; then free memory
     drops below the low watermark and the kdamond sleeps for its
@@ -296,7 +296,7 @@ def scheme_deactivates_during_pending_update():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=120)
 def scheme_activates_during_pending_commit():
     """The kdamond sleeps 10 s between watermark checks; a commit is served
     at once from that sleep, and a scheme that activates meanwhile is
@@ -372,7 +372,7 @@ def short_sleeps(windows, min_us):
             if s.end is not None and (s.end - s.start) * 1e6 < min_us]
 
 
-@test
+@test(timeout=180)
 def parked_commits_keep_windows_whole():
     """The kdamond parks for its watermarks mid-window, three times, and
     commits come while it sleeps, deactivates and activates: every window
@@ -398,7 +398,7 @@ def parked_commits_keep_windows_whole():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=180)
 def parked_commit_of_new_intervals_starts_at_the_next_window():
     """Shorter intervals committed while parked: the window in progress
     keeps its configured number of samples of the old sampling interval;
@@ -448,7 +448,7 @@ def parked_commit_of_new_intervals_starts_at_the_next_window():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=300)
 def slow_kdamond_sleeps_whole_under_commands():
     """A kdamond whose iterations take longer than its sampling interval
     plus two jiffies (paddr, 10,000 regions) looks like one that sleeps for
@@ -504,12 +504,12 @@ def killed_writer_exits(cmd, setup_slow):
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=120)
 def killed_writer_of_pending_commit():
     killed_writer_exits('commit', lambda w: stat_kdamond(w, 10000, 20000000))
 
 
-@test
+@test(timeout=120)
 def killed_writer_of_running_update():
     killed_writer_exits('update_schemes_tried_regions',
                         lambda w: stat_kdamond(w, 10000, 100000,
@@ -524,7 +524,7 @@ PAIR_SAMPLE_US = 1000000
 PAIR_AGGR_US = 2000000
 
 
-@test
+@test(timeout=900)
 def every_pair_of_commands():
     with Workload() as w:
         stat_kdamond(w, PAIR_SAMPLE_US, PAIR_AGGR_US)
@@ -572,7 +572,7 @@ def nr_files_have_a_maximum():
         eq(value(path), '1', path)
 
 
-@test
+@test(timeout=120)
 def long_creation_is_killable():
     """A writer killed while it creates many directories returns, and the
     directory is left empty."""

@@ -262,7 +262,7 @@ def inputs_for(path, kind):
     return inputs
 
 
-@test
+@test(timeout=300)
 def every_file_every_input():
     one_of_each()
     paths = writable_files()
@@ -287,7 +287,7 @@ def every_file_every_input():
     print('# %d files, %d kinds of file' % (len(paths), len(tested)))
 
 
-@test
+@test(timeout=300)
 def long_writes_are_cut_to_a_page():
     """kernfs hands a store at most a page per write() call."""
     one_of_each()

@@ -62,7 +62,7 @@ def windows_after(trace, pid, ts, n):
     return [x for x in trace.windows(pid) if x.ts > ts][:n]
 
 
-@test
+@test(timeout=180)
 def obsolete_middle_target():
     """Three targets; the middle one's process exits and its directory is
     marked obsolete: the commit removes it, and targets 0 and 2 go on as

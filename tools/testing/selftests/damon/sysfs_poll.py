@@ -43,7 +43,7 @@ class Poller:
         os.close(self.fd)
 
 
-@test
+@test(timeout=120)
 def poll_wakes_when_targets_exit():
     """A poller of state or pid wakes within a second of the exit of the
     kdamond's last target, and reads "off" and -1."""

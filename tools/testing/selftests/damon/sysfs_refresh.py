@@ -82,7 +82,7 @@ def refresh_ms_file():
     reads(path, '16')
 
 
-@test
+@test(timeout=120)
 def refresh_updates_stats_and_effective_quotas():
     """With no command, stats and effective_bytes follow the kdamond; 0
     stops the refresh before the write returns; a value written while the
@@ -174,7 +174,7 @@ def refresh_ms_writers_race():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=300)
 def refresh_keeps_its_rate_on_a_slow_kdamond():
     """paddr with 10,000 regions over memory that a process maps: each
     sampling checks a page of every region through its reverse map, and an
@@ -197,7 +197,7 @@ def refresh_keeps_its_rate_on_a_slow_kdamond():
     ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=120)
 def refresh_never_fails_a_user():
     """A user whose read or write takes the lock while the refresh holds
     it waits instead of failing with EBUSY; the kdamond directory goes as
@@ -246,7 +246,7 @@ def refresh_keeps_windows():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=120)
 def refresh_does_not_wake_a_parked_kdamond():
     """While watermarks deactivate every scheme for 30 s between checks,
     the kdamond arms one timer per check: a refresh every 10 ms adds no

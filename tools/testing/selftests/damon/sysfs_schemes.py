@@ -203,7 +203,7 @@ def memcg_path_without_newline():
     eq(read(path), '\n', 'memcg_path')
 
 
-@test
+@test(timeout=120)
 def memcg_path_never_busy():
     """memcg_path has a lock of its own: reading and writing it never fail
     with EBUSY while another user holds the interface's lock, here a
@@ -350,7 +350,7 @@ def tried_regions_matching_nothing():
         ok(kd() + '/state', 'off')
 
 
-@test
+@test(timeout=180)
 def tried_regions_many_regions():
     """Thousands of regions (paddr, raised nr_regions) in one update."""
     start, end = system_ram()
@@ -477,7 +477,7 @@ def lru_prio_schemes(memcg):
         ok(f + '0/matching', matching)
 
 
-@test
+@test(timeout=120)
 def memcg_filter_on_a_cgroup():
     """A memcg filter selects exactly the memory charged to its cgroup.
 

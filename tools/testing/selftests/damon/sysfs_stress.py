@@ -5,7 +5,7 @@
 The work is done by damon_stress, compiled, two processes of several
 threads (see its header); this runs it and checks the tree afterwards.
 DAMON_STRESS_OPS (default 100000) is the number of calls to make, and
-DAMON_STRESS_SECONDS (default 1500) the time they may take.
+DAMON_STRESS_SECONDS (default 800) the time they may take.
 """
 
 import os
@@ -15,7 +15,7 @@ from _damon_test import (HERE, KDAMONDS, KSFT_SKIP, Skip, eq, main, ok, test,
                          value)
 
 OPS = os.environ.get('DAMON_STRESS_OPS', '100000')
-SECONDS = os.environ.get('DAMON_STRESS_SECONDS', '1500')
+SECONDS = os.environ.get('DAMON_STRESS_SECONDS', '800')
 
 
 @test(timeout=int(SECONDS) + 300)

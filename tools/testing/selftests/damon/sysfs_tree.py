@@ -263,7 +263,7 @@ def nr_files_shrink_grow_reset():
             reads(child(), default)
 
 
-@test
+@test(timeout=120)
 def many_regions():
     make_tree()
     ok(target() + '/regions/nr_regions', '1000')
