@@ -1183,13 +1183,18 @@ static bool damon_sysfs_attrs_equal(const struct damon_attrs *a,
 }
 
 /*
- * Save the next apply time of each running scheme that the commit of @src
- * keeps in @src's scheme of the same index, which is not running and has
- * no use for it.  Return: how many were saved.
+ * Before a commit of @src: give each scheme of @src that the commit keeps
+ * the running state of its twin, which damon_commit_ctx() would reset or
+ * take from @src: whether its watermarks have activated it (a commit must
+ * not activate a scheme they deactivated before they are checked again),
+ * and when it is next applied, which a new apply interval restarts from
+ * now.  The schemes of @src do not run and have no use for either.
+ * Return: how many schemes the commit keeps.
  */
-static int damon_sysfs_save_apply_sis(struct damon_ctx *ctx,
-				      struct damon_ctx *src)
+static int damon_sysfs_save_schemes_state(struct damon_ctx *ctx,
+					  struct damon_ctx *src)
 {
+	unsigned long sample = ctx->attrs.sample_interval ?: 1;
 	struct damos *d, *s;
 	int nr = 0;
 
@@ -1197,7 +1202,13 @@ static int damon_sysfs_save_apply_sis(struct damon_ctx *ctx,
 	damon_for_each_scheme(d, ctx) {
 		if (list_entry_is_head(s, &src->schemes, list))
 			break;
-		s->next_apply_sis = d->next_apply_sis;
+		s->wmarks.activated = d->wmarks.activated;
+		if (s->apply_interval_us == d->apply_interval_us)
+			s->next_apply_sis = d->next_apply_sis;
+		else
+			s->next_apply_sis = ctx->passed_sample_intervals +
+				(s->apply_interval_us ?:
+				 ctx->attrs.aggr_interval) / sample;
 		s = list_next_entry(s, list);
 		nr++;
 	}
@@ -1232,7 +1243,8 @@ static void damon_sysfs_restore_apply_sis(struct damon_ctx *ctx,
 /**
  * damon_sysfs_commit_ctx() - damon_commit_ctx() that keeps unchanged attrs
  * @ctx:	the running context.
- * @src:	the context to commit.
+ * @src:	the context to commit; its schemes get the state of those of
+ *		@ctx (see damon_sysfs_save_schemes_state()).
  *
  * damon_commit_ctx() of 6.12 ends in damon_set_attrs() even when the
  * monitoring attributes do not change.  That restarts the aggregation
@@ -1255,9 +1267,9 @@ static int damon_sysfs_commit_ctx(struct damon_ctx *ctx, struct damon_ctx *src)
 	unsigned long aggr_interval = ctx->attrs.aggr_interval;
 	int nr_kept, err;
 
+	nr_kept = damon_sysfs_save_schemes_state(ctx, src);
 	if (!damon_sysfs_attrs_equal(&ctx->attrs, &src->attrs))
 		return damon_commit_ctx(ctx, src);
-	nr_kept = damon_sysfs_save_apply_sis(ctx, src);
 	ctx->attrs.aggr_interval = 0;
 	err = damon_commit_ctx(ctx, src);
 	ctx->attrs.aggr_interval = aggr_interval;

@@ -524,7 +524,8 @@ static void damon_sysfs_test_mid_window(struct damon_ctx *ctx)
  * A commit of unchanged monitoring attributes leaves the window, the
  * operations update and the apply times where they were, and the regions'
  * counts as they are (6.12's damon_set_attrs() would round 1 of 30 down
- * to 0); one of new attributes starts them again, as in 6.12.
+ * to 0); a scheme keeps its watermarks state, and a new apply interval
+ * restarts.  A commit of new attributes starts them again, as in 6.12.
  */
 static void damon_sysfs_test_commit_same_attrs(struct kunit *test)
 {
@@ -544,6 +545,14 @@ static void damon_sysfs_test_commit_same_attrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->nr_accesses, 1U);
 	KUNIT_EXPECT_EQ(test, r->nr_accesses_bp, 4321U);
 	KUNIT_EXPECT_EQ(test, r->age, 100U);
+
+	/* watermarks keep a deactivated scheme so; a new interval restarts */
+	damon_sysfs_test_scheme(ctx)->wmarks.activated = false;
+	damon_sysfs_test_scheme(src)->apply_interval_us = 50000;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_commit_ctx(ctx, src), 0);
+	KUNIT_EXPECT_FALSE(test, damon_sysfs_test_scheme(ctx)->wmarks.activated);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_test_scheme(ctx)->next_apply_sis,
+			110UL);
 
 	src->attrs.aggr_interval = 300000;
 	KUNIT_ASSERT_EQ(test, damon_sysfs_commit_ctx(ctx, src), 0);

@@ -719,12 +719,13 @@ class SlowPaddrKdamond:
     memory half mapped by a process: every sampling checks a page of each
     region through its reverse map, so that an iteration takes much longer
     than two jiffies (about 120 ms on the plain kernel under TCG), sample_us
-    aside.  Its samplings are traced (.trace)."""
+    aside.  Its windows are two samplings, which are traced (.trace)."""
 
     def __init__(self, sample_us):
         ram = system_ram()
         setup_kdamond('paddr', [0], [[ram]])
-        set_intervals(sample_us, max(100000, 2 * sample_us), 1000000)
+        # two samples a window: the regions grow fast
+        set_intervals(sample_us, 2 * sample_us, 1000000)
         ok(ctx() + '/monitoring_attrs/nr_regions/min', '10000')
         ok(ctx() + '/monitoring_attrs/nr_regions/max', '20000')
         ok(ctx() + '/schemes/nr_schemes', '1')
