@@ -296,7 +296,7 @@ class SummarizeTest(unittest.TestCase):
                        re.compile(r'^(\[[ 0-9.]+\] {9})ok ', re.M),
                        r'\1not ok ')
         self.assertFails('a parameter-level kunit not ok',
-                        'kunit damon-sysfs-schemes\\.\\w+\\.')
+                        'kunit damon-sysfs-common\\.\\w+\\.')
 
     def test_kunit_case_skipped(self):
         self.run_.edit('boot-dmesg.txt',
