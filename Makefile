@@ -8,6 +8,8 @@
 #   make docs     render usage.rst and the ABI file with Sphinx, no warnings
 #   make series   the patch series for pristine 6.12 in out/series/
 #   make series-check   ... applied and built one patch at a time
+#   make series-check-full  ... each patch's kernel booted: kunit, upstream's
+#                 selftests and damo (not in make check: about two hours)
 #   make series-edit    the series as git commits in out/series-edit
 #   make series-save    ... and back into devtools/series
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
@@ -22,7 +24,7 @@ FLAVOR ?= debug
 T ?=
 
 .PHONY: all check demo vm lint docs series series-check kernel bench deps \
-	stress series-edit series-save clean-cache
+	stress series-edit series-save series-check-full clean-cache
 
 all: check
 
@@ -49,6 +51,9 @@ series:
 
 series-check:
 	devtools/series.sh --check
+
+series-check-full:
+	devtools/series-full.sh
 
 series-edit:
 	devtools/series.sh --edit
