@@ -103,6 +103,11 @@ def read_lines(path):
         return [strip(line) for line in f]
 
 
+def read_text(path):
+    with open(path, errors='replace') as f:
+        return f.read()
+
+
 class Tally:
     def __init__(self):
         self.passed = 0
@@ -187,7 +192,7 @@ def kunit(tree, out, tally):
 def makefile_vars(tree):
     """The variables of the damon selftests Makefile, expanded, as lists."""
     path = os.path.join(tree, 'tools/testing/selftests/damon/Makefile')
-    text = open(path).read().replace('\\\n', ' ')
+    text = read_text(path).replace('\\\n', ' ')
     values = {}
     for m in re.finditer(r'^(\w+)\s*([:+]?=)(.*)$', text, re.M):
         name, op, words = m.group(1), m.group(2), m.group(3).split()
@@ -351,7 +356,7 @@ def kmemleak(out, mandatory, tally):
     leaks_path = os.path.join(out, 'kmemleak.txt')
     if not mandatory and not os.path.exists(status_path):
         return
-    status = (open(status_path).read().strip()
+    status = (read_text(status_path).strip()
               if os.path.exists(status_path) else 'no status: never ran')
     if status != 'ok':
         tally.add(False, 'kmemleak did not run: ' + status)
@@ -359,7 +364,7 @@ def kmemleak(out, mandatory, tally):
     if not os.path.exists(leaks_path):
         tally.add(False, 'kmemleak: no report file')
         return
-    text = open(leaks_path, errors='replace').read()
+    text = read_text(leaks_path)
     if text.strip():
         print(text[:4000])
     tally.add(not text.strip(), 'kmemleak found leaks')
@@ -367,7 +372,7 @@ def kmemleak(out, mandatory, tally):
     # before the tests; a boot leak in DAMON code is ours all the same.
     boot = os.path.join(out, 'kmemleak-boot.txt')
     if os.path.exists(boot):
-        ours = [b for b in open(boot, errors='replace').read().split(
+        ours = [b for b in read_text(boot).split(
             'unreferenced object') if 'damon' in b]
         for b in ours[:3]:
             print('boot leak:' + b[:2000])
@@ -376,7 +381,7 @@ def kmemleak(out, mandatory, tally):
 
 def interface(out, tally):
     path = os.path.join(out, 'interface.txt')
-    found = open(path).read().strip() if os.path.exists(path) else 'unknown'
+    found = read_text(path).strip() if os.path.exists(path) else 'unknown'
     tally.add(found == 'present',
               'the DAMON sysfs interface is not in the guest (%s)' % found)
 
@@ -386,7 +391,7 @@ def guest_finished(out, vm_rc, tally):
               (vm_rc, out))
     path = os.path.join(out, 'kselftest-status.txt')
     if os.path.exists(path):
-        status = open(path).read().strip()
+        status = read_text(path).strip()
         tally.add(status == 'finished', 'kselftests: ' + status)
 
 
