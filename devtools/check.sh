@@ -22,9 +22,9 @@ variant=${VARIANT:-ours}
 # figure below worthless.  Its tests take seconds and need no guest.
 tree=$("$DEVTOOLS/tree.sh" "$variant")
 harness_rc=0
-log "testing the summarizer"
-KERNEL_TREE=$tree python3 -m unittest -q "$DEVTOOLS/test_summarize.py" ||
-	harness_rc=$?
+log "testing the summarizer and the documents' check"
+KERNEL_TREE=$tree python3 -m unittest -q "$DEVTOOLS/test_summarize.py" \
+	"$DEVTOOLS/test_docs_check.py" || harness_rc=$?
 build=$("$DEVTOOLS/build.sh" "$variant" "$flavor")
 
 ksft=$build/kselftest
@@ -106,6 +106,15 @@ if [ ${#compat_progs[@]} -gt 0 ]; then
 	compat_args=(--compat-out "$out/compat" --compat-vm-rc "$compat_rc")
 fi
 
+# The documents name every file and errno of the selftests' table
+docs_args=()
+if [ "$variant" = ours ]; then
+	docs_rc=0
+	log "checking the documents against the selftests' table of files"
+	python3 "$DEVTOOLS/docs_check.py" --tree "$tree" || docs_rc=$?
+	docs_args=(--docs-rc "$docs_rc")
+fi
+
 # The patch series: applies to pristine 6.12 and builds after each patch.
 series_args=()
 if [ "$variant" = ours ] && [ $# -eq 0 ]; then
@@ -117,4 +126,5 @@ fi
 
 python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" \
 	--variant "$variant" --flavor "$flavor" --vm-rc "$vmrc" \
-	--harness-rc "$harness_rc" "${series_args[@]}" "${compat_args[@]}" "$@"
+	--harness-rc "$harness_rc" "${docs_args[@]}" "${series_args[@]}" \
+	"${compat_args[@]}" "$@"

@@ -49,6 +49,9 @@ fi
 log "docs: usage.rst and the ABI file"
 "$DEVTOOLS/docs.sh" >/dev/null || findings=$((findings + 1))
 
+log "docs: every file and errno of the selftests' table (docs_check.py)"
+python3 "$DEVTOOLS/docs_check.py" --tree "$tree" || findings=$((findings + 1))
+
 if [ "$findings" -ne 0 ]; then
 	log "lint: findings in $findings check(s)"
 	exit 1

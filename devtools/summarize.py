@@ -415,6 +415,9 @@ def summarize(args):
     if args.series_rc is not None:
         tally.add(args.series_rc == 0,
                   'the patch series does not apply and build (series.log)')
+    if args.docs_rc is not None:
+        tally.add(args.docs_rc == 0, 'the documents leave out files or '
+                  'errnos of the selftests\' table (docs_check.py)')
     if args.harness_rc is not None:
         tally.add(args.harness_rc == 0, 'the summarizer\'s own tests')
 
@@ -447,6 +450,7 @@ def main(argv=None):
                     ' but COMPAT_PROGS; compat, the others')
     ap.add_argument('--series-rc', type=int, default=None)
     ap.add_argument('--harness-rc', type=int, default=None)
+    ap.add_argument('--docs-rc', type=int, default=None)
     ap.add_argument('tests', nargs='*',
                     help='the kselftest programs asked for (default: all '
                     'of the Makefile)')

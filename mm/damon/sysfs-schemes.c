@@ -1349,8 +1349,14 @@ const struct damon_sysfs_cmd damon_sysfs_cmd_commit_quota_goals = {
  *   while another scheme was applied): its pass is what was recorded;
  * - it did not move but is due: no scheme was applied, so this one was
  *   deactivated by its watermarks: it is not tried, an empty result;
+ * - its watermarks deactivate it: the apply step that follows will not
+ *   try it, and waiting for its apply time (up to a whole apply interval,
+ *   while other schemes are applied) would tell nothing: an empty result;
  * - the kdamond sleeps for its watermarks (DAMON_SYSFS_CALL_PARKED): no
  *   scheme is active: every scheme not yet done has an empty result.
+ *
+ * A scheme whose record could not grow (-ENOMEM) has a partial one: its
+ * result is dropped, and the other schemes' stay.
  *
  * A commit resets every next_apply_sis and may replace schemes: the update
  * then waits for the next pass of the committed schemes (see
@@ -1361,6 +1367,7 @@ struct damon_sysfs_tried_scheme {
 	struct damos *s;	/* the running scheme; NULL if none */
 	unsigned long next_apply_sis;	/* when the update started */
 	bool done;
+	int err;		/* of recording: the record is partial */
 	unsigned long total_bytes;
 	unsigned long nr;
 	unsigned long capacity;
@@ -1370,7 +1377,6 @@ struct damon_sysfs_tried_scheme {
 struct damon_sysfs_tried {
 	bool bytes_only;	/* update_schemes_tried_bytes */
 	bool started;
-	int err;		/* of recording */
 	int nr;
 	struct damon_sysfs_tried_scheme schemes[] __counted_by(nr);
 };
@@ -1465,8 +1471,8 @@ int damon_sysfs_before_damos_apply(struct damon_ctx *ctx,
 		if (ts->s != s || ts->done)
 			continue;
 		ts->total_bytes += damon_sz_region(r);
-		if (!tried->bytes_only && !tried->err)
-			tried->err = damon_sysfs_tried_record(ts, r);
+		if (!tried->bytes_only && !ts->err)
+			ts->err = damon_sysfs_tried_record(ts, r);
 		break;
 	}
 	return 0;
@@ -1527,7 +1533,8 @@ static bool damon_sysfs_tried_settle(struct damon_ctx *ctx,
 			ts->done = (flags & DAMON_SYSFS_CALL_PARKED) ||
 				ts->s->next_apply_sis != ts->next_apply_sis ||
 				ctx->passed_sample_intervals >=
-				ts->s->next_apply_sis;
+				ts->s->next_apply_sis ||
+				!ts->s->wmarks.activated;
 		all_done &= ts->done;
 	}
 	return all_done;
@@ -1555,35 +1562,60 @@ static int damon_sysfs_tried_fn(struct damon_ctx *ctx, void *arg,
 		if (!(flags & DAMON_SYSFS_CALL_PARKED))
 			return -EINPROGRESS;
 	}
-	if (!tried->err && (!(flags & DAMON_SYSFS_CALL_AFTER_APPLY) ||
-			    !damon_sysfs_tried_settle(ctx, tried, flags)))
+	if (!(flags & DAMON_SYSFS_CALL_AFTER_APPLY) ||
+	    !damon_sysfs_tried_settle(ctx, tried, flags))
 		return -EINPROGRESS;
 	mailbox->tried = NULL;
-	return tried->err;
+	return 0;
 }
 
+/* Show the result of one scheme in its directory; see below. */
+static int damon_sysfs_tried_show(struct kobject *scheme_kobj,
+				  const struct damon_sysfs_tried_scheme *ts)
+{
+	struct damon_sysfs_scheme_regions *regions =
+		to_damon_sysfs_scheme(scheme_kobj)->tried_regions;
+	int err = ts->err;
+
+	/*
+	 * tried_bytes records no region: the directories of an earlier
+	 * update go, as they would disagree with total_bytes
+	 */
+	if (err)
+		damon_sysfs_array_clear(&regions->arr);
+	else
+		err = damon_sysfs_scheme_regions_fill(regions, ts->regions,
+						      ts->nr);
+	WRITE_ONCE(regions->total_bytes, err ? 0 : ts->total_bytes);
+	return err;
+}
+
+/*
+ * Each scheme directory gets its whole result or, when that cannot be
+ * made, no region directory and a total_bytes of 0: never a part of a
+ * list, which would look like a whole one to a later reader.  The first
+ * error is returned.  A command that did not run leaves every result as
+ * it was.
+ */
 static int damon_sysfs_tried_finish(struct damon_sysfs_array *arr, void *arg,
 				    int err)
 {
+	/* for a scheme directory added since the command was posted */
 	static const struct damon_sysfs_tried_scheme untried;
 	struct damon_sysfs_tried *tried = arg;
-	int i;
+	int i, show_err;
 
-	for (i = 0; !err && arr && i < arr->nr; i++) {
-		struct damon_sysfs_scheme_regions *regions =
-			to_damon_sysfs_scheme(arr->items[i])->tried_regions;
-		/* a scheme directory added since the command was posted */
+	if (err || !arr)
+		goto out;
+	for (i = 0; i < arr->nr; i++) {
 		const struct damon_sysfs_tried_scheme *ts =
 			i < tried->nr ? &tried->schemes[i] : &untried;
 
-		/*
-		 * tried_bytes records no region: the directories of an
-		 * earlier update go, as they would disagree with total_bytes
-		 */
-		err = damon_sysfs_scheme_regions_fill(regions, ts->regions,
-						      ts->nr);
-		WRITE_ONCE(regions->total_bytes, err ? 0 : ts->total_bytes);
+		show_err = damon_sysfs_tried_show(arr->items[i], ts);
+		if (!err)
+			err = show_err;
 	}
+out:
 	damon_sysfs_tried_free(tried);
 	return err;
 }

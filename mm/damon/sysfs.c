@@ -1331,7 +1331,7 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 	/* can fail only for memory: the writer built and checked the ctx */
 	err = damon_sysfs_commit_ctx(ctx, commit->ctx);
 	if (err) {
-		/* schemes may be committed, targets are as they were */
+		/* a part may be committed; no target is removed */
 		damon_sysfs_put_back_obsolete(ctx, commit->obsolete,
 					      commit->nr_dirs, &gone);
 	} else {

@@ -327,6 +327,7 @@ struct damon_sysfs_settle_case {
 	unsigned long next;	/* next_apply_sis now */
 	unsigned int flags;
 	bool done;
+	bool deactivated;	/* by the scheme's watermarks */
 };
 
 static const struct damon_sysfs_settle_case damon_sysfs_settle_cases[] = {
@@ -338,6 +339,8 @@ static const struct damon_sysfs_settle_case damon_sysfs_settle_cases[] = {
 	  DAMON_SYSFS_CALL_AFTER_APPLY, true },
 	{ "parked", 10, 20, 20,
 	  DAMON_SYSFS_CALL_AFTER_APPLY | DAMON_SYSFS_CALL_PARKED, true },
+	{ "not due yet, deactivated", 10, 20, 20,
+	  DAMON_SYSFS_CALL_AFTER_APPLY, true, true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(damon_sysfs_settle, damon_sysfs_settle_cases, desc);
@@ -396,6 +399,7 @@ static void damon_sysfs_test_tried_settle(struct kunit *test)
 	damon_sysfs_test_first_scheme(ctx)->next_apply_sis = c->snapshot;
 	damon_sysfs_tried_resolve(ctx, tried);
 	damon_sysfs_test_first_scheme(ctx)->next_apply_sis = c->next;
+	damon_sysfs_test_first_scheme(ctx)->wmarks.activated = !c->deactivated;
 	KUNIT_EXPECT_EQ(test, damon_sysfs_tried_settle(ctx, tried, c->flags),
 			c->done);
 }

@@ -26,7 +26,8 @@ import threading
 import time
 import traceback
 
-ADMIN = '/sys/kernel/mm/damon/admin'
+from _damon_abi import ADMIN, undocumented
+
 KDAMONDS = ADMIN + '/kdamonds'
 HERE = os.path.dirname(os.path.abspath(__file__))
 KSFT_SKIP = 4
@@ -76,9 +77,26 @@ def target(t=0, k=0):
     return '%s/targets/%d' % (ctx(k), t)
 
 
+# errnos that the kernel returned and _damon_abi.py does not list, from
+# any thread of the test; the test fails at its end if there are any
+_undocumented_errnos = []
+
+
+def note_errno(path, err, writing=True):
+    """Check an errno of a read() or write() (not of open()) against
+    the table of the ABI."""
+    why = undocumented(path, err, writing)
+    if why:
+        _undocumented_errnos.append(why)
+
+
 def read(path):
     with open(path) as f:
-        return f.read()
+        try:
+            return f.read()
+        except OSError as e:
+            note_errno(path, e.errno, writing=False)
+            raise
 
 
 def value(path):
@@ -104,6 +122,7 @@ def write(path, content):
                           (path, written, len(content)))
         return 0
     except OSError as e:
+        note_errno(path, e.errno)
         return e.errno
     finally:
         os.close(fd)
@@ -119,6 +138,7 @@ def write_in_thread(path, content):
             os.write(fd, content.encode())
             result['err'] = 0
         except OSError as e:
+            note_errno(path, e.errno)
             result['err'] = e.errno
         finally:
             os.close(fd)
@@ -807,6 +827,8 @@ def run_one(i, fn):
         reset()
         fn()
         reset()
+        if _undocumented_errnos:
+            raise Failure('; '.join(sorted(set(_undocumented_errnos))))
     timeout = fn.timeout * timeout_scale()
     start = time.monotonic()
     code = wait_child(run_in_child(body, 'ok %d %s' % (i, fn.__name__)),

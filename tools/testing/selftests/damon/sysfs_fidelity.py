@@ -180,6 +180,35 @@ def commit_of_no_scheme_while_deactivated():
         ok(kd() + '/state', 'off')
 
 
+@test(timeout=180)
+def deactivated_scheme_beside_an_active_one():
+    """Scheme 1, deactivated by its watermarks (checked at every sampling,
+    then every 100 s), is due only in an hour; scheme 0 is active.  A tried
+    regions update does not wait for scheme 1's apply time: scheme 0 gets
+    its pass, scheme 1 an empty result."""
+    for wmarks_us in (0, 100 * 1000 * 1000):
+        with Workload() as w:
+            stat_kdamond(w, 5000, 100000, nr_schemes=2)
+            ok(scheme(1) + '/apply_interval_us', str(3600 * 1000 * 1000))
+            set_watermarks(wmarks_us, 1000, 1000, 1000, s=1)
+            ok(kd() + '/state', 'on')
+            for cmd in ('update_schemes_tried_regions',
+                        'update_schemes_tried_bytes'):
+                eq(run_cmd(cmd, 60), 0, cmd)
+                true(int(value(scheme(0) + '/tried_regions/total_bytes')) >
+                     0, '%s: no tried bytes of the active scheme' % cmd)
+                if cmd == 'update_schemes_tried_regions':
+                    true(numbered(scheme(0) + '/tried_regions'),
+                         'no tried regions of the active scheme')
+                eq(numbered(scheme(1) + '/tried_regions'), [],
+                   '%s: tried regions of the deactivated scheme' % cmd)
+                eq(value(scheme(1) + '/tried_regions/total_bytes'), '0',
+                   '%s: tried bytes of the deactivated scheme' % cmd)
+            true(numbered(scheme(0) + '/tried_regions') == [],
+                 'tried bytes left region directories')
+            ok(kd() + '/state', 'off')
+
+
 @test
 def commit_during_tried_regions_update():
     """A commit while an update waits for an apply pass: the update reports

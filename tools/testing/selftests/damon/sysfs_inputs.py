@@ -16,7 +16,7 @@ import errno
 import os
 
 from _damon_test import (KDAMONDS, Failure, ctx, eq, errname, kd, main,
-                         one_of_each, test, true, value)
+                         note_errno, one_of_each, test, true, value)
 
 EINVAL, ERANGE = errno.EINVAL, errno.ERANGE
 U64_MAX = 2 ** 64 - 1
@@ -223,6 +223,7 @@ def write_raw(path, data):
     try:
         return os.write(fd, data), 0
     except OSError as e:
+        note_errno(path, e.errno)
         return 0, e.errno
     finally:
         os.close(fd)

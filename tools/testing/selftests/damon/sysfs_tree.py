@@ -11,10 +11,14 @@ and schemes/nr_schemes, with every nr_* file's create/shrink/grow rules.
 import errno
 import os
 
+from _damon_abi import ADMIN, FILES, pattern
 from _damon_test import (KDAMONDS, ctx, eq, fails, is_dir, is_file, kd, main,
-                         numbered, ok, read, reads, target, test, value)
+                         mode, numbered, ok, one_of_each, read, reads, target,
+                         test, value)
 
 U64_OVERFLOW = str(2 ** 64)
+NR_NAMES = ('nr_kdamonds', 'nr_contexts', 'nr_targets', 'nr_regions',
+            'nr_schemes', 'nr_filters', 'nr_goals')
 INTERVALS = 'monitoring_attrs/intervals/'
 NR_REGIONS = 'monitoring_attrs/nr_regions/'
 
@@ -63,6 +67,28 @@ def admin_layout():
     is_file(KDAMONDS + '/nr_kdamonds', 0o600)
     reads(KDAMONDS + '/nr_kdamonds', '0')
     eq(os.listdir(KDAMONDS), ['nr_kdamonds'], 'kdamonds/')
+
+
+@test
+def files_of_the_abi_table():
+    """With one directory at every level, the tree has the files of
+    _damon_abi.py (but tried regions, which an update makes), no other,
+    with their modes and, but the nr_* files just written, defaults: the
+    table that the ABI file and usage.rst are checked against."""
+    one_of_each()
+    found = {}
+    for root, _, files in os.walk(ADMIN):
+        for name in files:
+            found[pattern(os.path.join(root, name))] = \
+                os.path.join(root, name)
+    expected = {p for p in FILES if '/tried_regions/<R>/' not in p}
+    eq(sorted(set(found) - expected), [], 'files the table does not have')
+    eq(sorted(expected - set(found)), [], 'files of the table not found')
+    for name, path in sorted(found.items()):
+        eq(mode(path), FILES[name].mode, 'mode of ' + name)
+        default = FILES[name].default
+        if default is not None and os.path.basename(name) not in NR_NAMES:
+            eq(value(path), default, 'default of ' + name)
 
 
 def check_instances(nr):
