@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(linux-source-6.12 qemu-system-x86 gcc make flex bison bc libelf-dev
-      libssl-dev python3 sparse cpio xz-utils rsync perl kmod)
+      libssl-dev python3 python3-pyflakes sparse cpio xz-utils rsync perl kmod)
 [ "${WITH_DOCS:-0}" = 1 ] && PKGS+=(python3-sphinx python3-yaml)
 
 missing=()

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make lint`: checkpatch --strict on our kernel files, W=1 and sparse on
-# mm/damon/ (reporting what is in our files), kernel-doc -Wall, and the
-# Sphinx rendering of our documents (docs.sh).
+# mm/damon/ (reporting what is in our files), kernel-doc -Wall, pyflakes on
+# our Python, the Sphinx rendering of our documents (docs.sh) and their
+# check against the selftests' table of files (docs_check.py).
 # Prints the findings; exits non-zero if there are any.
 . "$(dirname "$0")/lib.sh"
 
@@ -43,6 +44,13 @@ res=$(make -C "$tree" O="$build" -j"$JOBS" W=1 C=2 mm/damon/ 2>&1 |
 	grep -E "^($tree/)?($ours_re):[0-9]+:" || true)
 if [ -n "$res" ]; then
 	echo "$res"
+	findings=$((findings + 1))
+fi
+
+log "pyflakes on the selftests and the tooling"
+mapfile -t py_files < <(git ls-files 'tools/testing/selftests/damon/*.py' \
+	'devtools/*.py' 'devtools/series/*.py')
+if ! /usr/bin/python3 -m pyflakes "${py_files[@]}"; then
 	findings=$((findings + 1))
 fi
 

@@ -35,11 +35,19 @@ if [ "$variant" = ours ]; then
 	for f in "${STOCK_FILES[@]}"; do
 		[ -e "$REPO/$f" ] || rm -f "$tree/$f"
 	done
-	# upstream's files stay beside ours (ours of the same name, like the
-	# Makefile, replace them): the pristine directory, then ours over it
+	# upstream's files stay beside ours: the pristine directory, then
+	# ours over it (ours of the same name replace them).  Our files and those
+	# that the overlay below writes are left out of the first pass: a
+	# file never passes through its pristine content, which would change
+	# its mtime (and rebuild it) and show a build that runs meanwhile
+	# (make check builds while the series is checked) the stock file.
 	for d in "${STOCK_DIRS[@]}"; do
 		mkdir -p "$tree/$d"
-		rsync -rc --delete "$pristine/$d/" "$tree/$d/"
+		excl=$(mktemp)
+		(cd "$REPO/$d" && git ls-files) | sed 's|^|/|' > "$excl"
+		printf '/Makefile\n/config\n/.gitignore\n' >> "$excl"
+		rsync -rc --delete --exclude-from="$excl" "$pristine/$d/" "$tree/$d/"
+		rm -f "$excl"
 		rsync -rc "$REPO/$d/" "$tree/$d/"
 	done
 	for p in "${OUR_PATHS[@]}"; do

@@ -273,13 +273,13 @@ static void build(const char *ops)
 	if (!strcmp(ops, "paddr")) {
 		system_ram(&start, &end);
 		/*
-		 * 10 to 20 regions: enough for the failure of every step of
-		 * making tried region directories, few enough for a run of
-		 * minutes on the debug kernel (a failure point costs an
-		 * apply pass and two dumps)
+		 * 3 to 6 regions: enough for the failure of every step of
+		 * making tried region directories, the first and the later
+		 * ones, few enough for a run of a minute on the debug kernel
+		 * (a failure point costs an apply pass and two dumps)
 		 */
-		must(CTX "/monitoring_attrs/nr_regions/min", "10");
-		must(CTX "/monitoring_attrs/nr_regions/max", "20");
+		must(CTX "/monitoring_attrs/nr_regions/min", "3");
+		must(CTX "/monitoring_attrs/nr_regions/max", "6");
 		must(CTX "/targets/nr_targets", "1");
 		must(CTX "/targets/0/regions/nr_regions", "1");
 		snprintf(buf, sizeof(buf), "%lu", start);
@@ -495,7 +495,7 @@ static bool done_commit(const struct op *op)
 	return true;
 }
 
-/* state commands on a running paddr kdamond of 10 to 20 regions */
+/* state commands on a running paddr kdamond of 3 to 6 regions */
 static void prepare_running(const struct op *op)
 {
 	reset_tree();

@@ -21,8 +21,8 @@ from _damon_test import (KDAMONDS, Aggregations, KdamondSleeps,
                          SlowPaddrKdamond, TraceInstance, Workload,
                          check_windows_during, deactivate_all, eq, errname,
                          fails, is_file, kd, kdamond_pid, lock_reader, main,
-                         ok, scheme, stat_kdamond, state, task_stack, test,
-                         true, value, wait_for, write, write_in_thread)
+                         ok, reads, scheme, stat_kdamond, state, task_stack,
+                         test, true, value, wait_for, write, write_in_thread)
 
 
 class Sleeper:

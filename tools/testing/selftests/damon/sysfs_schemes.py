@@ -91,8 +91,8 @@ def check_scheme_instances(nr):
            ['access_pattern', 'action', 'apply_interval_us', 'filters',
             'quotas', 'stats', 'target_nid', 'tried_regions',
             'watermarks'], scheme(s))
-        for path, mode, default in SCHEME_FILES:
-            is_file(scheme(s) + '/' + path, mode)
+        for path, perm, default in SCHEME_FILES:
+            is_file(scheme(s) + '/' + path, perm)
             reads(scheme(s) + '/' + path, default)
         ok(scheme(s) + '/quotas/goals/nr_goals', str(nr))
         ok(scheme(s) + '/filters/nr_filters', str(nr))
@@ -100,14 +100,14 @@ def check_scheme_instances(nr):
         eq(numbered(scheme(s) + '/filters'), list(range(nr)), 'filters')
         eq(numbered(scheme(s) + '/tried_regions'), [], 'tried_regions')
         for g in range(nr):
-            for path, mode, default in GOAL_FILES:
+            for path, perm, default in GOAL_FILES:
                 f = '%s/quotas/goals/%d/%s' % (scheme(s), g, path)
-                is_file(f, mode)
+                is_file(f, perm)
                 reads(f, default)
         for i in range(nr):
-            for path, mode, default in FILTER_FILES:
+            for path, perm, default in FILTER_FILES:
                 f = '%s/filters/%d/%s' % (scheme(s), i, path)
-                is_file(f, mode)
+                is_file(f, perm)
                 reads(f, default)
 
 
