@@ -80,10 +80,10 @@ run_guest() {
 	# of it runs only where a checkout of it was left (DAMO, or the cache).
 	local damo=${DAMO:-$CACHE/damo/damo}
 	[ -f "$damo" ] && printf 'DAMO=%q\n' "$damo" >> "$gout/env"
-	# the stress: 25,000 calls in make check, 100,000 in make stress, or
+	# the stress: 15,000 calls in make check, 100,000 in make stress, or
 	# what is asked for on the host
 	printf 'DAMON_STRESS_OPS=%q\nDAMON_STRESS_SECONDS=%q\n' \
-		"${DAMON_STRESS_OPS:-25000}" "${DAMON_STRESS_SECONDS:-1500}" \
+		"${DAMON_STRESS_OPS:-15000}" "${DAMON_STRESS_SECONDS:-1500}" \
 		>> "$gout/env"
 	log "booting $variant/$gflavor ($("$DEVTOOLS/accel.sh")): $# programs;" \
 	    "console: $gout/console.log"
