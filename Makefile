@@ -9,7 +9,7 @@
 #   make series   the patch series for pristine 6.12 in out/series/
 #   make series-check   ... applied and built one patch at a time
 #   make series-check-full  ... each patch's kernel booted: kunit, upstream's
-#                 selftests and damo (not in make check: about two hours)
+#                 selftests and damo (not in make check: about 95 min)
 #   make series-edit    the series as git commits in out/series-edit
 #   make series-save    ... and back into devtools/series
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)

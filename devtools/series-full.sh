@@ -8,7 +8,7 @@
 # in the cache or DAMO names one).  A patch that does not change the kernel
 # (documents, selftests) has the result of the last one that did.  Prints
 # a table, one line per patch, into out/series-full/results.txt.  Not part
-# of make check: it boots a kernel per patch (about two hours here).
+# of make check: it boots a kernel per patch (about 95 minutes here).
 . "$(dirname "$0")/lib.sh"
 
 "$DEVTOOLS/deps.sh"
