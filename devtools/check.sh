@@ -85,7 +85,7 @@ run_guest() {
 	printf 'DAMON_STRESS_OPS=%q\nDAMON_STRESS_SECONDS=%q\n' \
 		"${DAMON_STRESS_OPS:-15000}" "${DAMON_STRESS_SECONDS:-1500}" \
 		>> "$gout/env"
-	log "booting $variant/$gflavor ($("$DEVTOOLS/accel.sh")): $# programs;" \
+	log "booting $(basename "$gbuild") ($("$DEVTOOLS/accel.sh")): $# programs;" \
 	    "console: $gout/console.log"
 	local start rc=0
 	start=$(date +%s)
@@ -96,29 +96,55 @@ run_guest() {
 }
 
 # The patch series (applies to pristine 6.12, builds after each patch)
-# is checked while the guests run: a guest keeps about one core busy, and
-# at the lowest priority the builds take what the guest leaves.  Its trees
-# and builds are its own; it reads our tree only.
+# is checked while the debug guest runs: a guest keeps about one core busy,
+# and at the lowest priority the builds take what the guest leaves.  Its
+# trees and builds are its own; it reads our tree only.  Its last step
+# links the plain kernel of the series' last patch, which it has checked
+# to be the tree tested here: the compatibility guest boots that kernel
+# (no second plain build) and runs on the other core as soon as the check
+# passed.  Without a passing series check, the compatibility guest boots
+# ours/plain after the debug guest.
 series_pid=
+compat_early=0
 if [ "$variant" = ours ] && [ $# -eq 0 ]; then
 	log "checking the patch series meanwhile (log: $out/series.log)"
+	[ ${#compat_progs[@]} -gt 0 ] && compat_early=1
 	(
 		rc=0
 		nice -n 19 "$DEVTOOLS/series.sh" --check > "$out/series.log" \
 			2>&1 || rc=$?
 		echo "$rc" > "$out/series.rc"
+		if [ "$compat_early" = 1 ] && [ "$rc" = 0 ]; then
+			crc=0
+			run_guest "$(build_dir series plain)" "$out/compat" plain \
+				"${compat_progs[@]}" || crc=$?
+			echo "$crc" > "$out/compat.rc"
+		fi
 	) &
 	series_pid=$!
 fi
 
 vmrc=0
 run_guest "$build" "$out" "$flavor" "${main_progs[@]}" || vmrc=$?
+
+series_args=()
+if [ -n "$series_pid" ]; then
+	wait "$series_pid"
+	series_rc=$(cat "$out/series.rc" 2>/dev/null || echo 1)
+	log "the patch series: rc $series_rc ($(tail -n 1 "$out/series.log"))"
+	series_args=(--series-rc "$series_rc")
+fi
+
 compat_args=()
 if [ ${#compat_progs[@]} -gt 0 ]; then
-	plain=$("$DEVTOOLS/build.sh" "$variant" plain)
-	compat_rc=0
-	run_guest "$plain" "$out/compat" plain "${compat_progs[@]}" ||
-		compat_rc=$?
+	if [ -f "$out/compat.rc" ]; then
+		compat_rc=$(cat "$out/compat.rc")
+	else
+		plain=$("$DEVTOOLS/build.sh" "$variant" plain)
+		compat_rc=0
+		run_guest "$plain" "$out/compat" plain "${compat_progs[@]}" ||
+			compat_rc=$?
+	fi
 	compat_args=(--compat-out "$out/compat" --compat-vm-rc "$compat_rc")
 fi
 
@@ -129,14 +155,6 @@ if [ "$variant" = ours ]; then
 	log "checking the documents against the selftests' table of files"
 	python3 "$DEVTOOLS/docs_check.py" --tree "$tree" || docs_rc=$?
 	docs_args=(--docs-rc "$docs_rc")
-fi
-
-series_args=()
-if [ -n "$series_pid" ]; then
-	wait "$series_pid"
-	series_rc=$(cat "$out/series.rc" 2>/dev/null || echo 1)
-	log "the patch series: rc $series_rc ($(tail -n 1 "$out/series.log"))"
-	series_args=(--series-rc "$series_rc")
 fi
 
 python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" \
