@@ -110,6 +110,43 @@ def refresh_cost(res, seconds=20):
     res['refresh_100ms_rounds_per_s'] = rounds / seconds
 
 
+GRAPHED = re.compile(r'([0-9.]+) us\s+\|\s+damon_sysfs_after_aggregation\(\);')
+
+
+def after_aggregation_us(seconds=10):
+    """The mean time the kdamond spends in the interface's
+    after_aggregation callback, by the function_graph tracer (the
+    instance-wide one: the benchmark runs alone)."""
+    tracing = '/sys/kernel/tracing'
+    ok(tracing + '/set_graph_function', 'damon_sysfs_after_aggregation')
+    ok(tracing + '/max_graph_depth', '1')
+    ok(tracing + '/current_tracer', 'function_graph')
+    with open(tracing + '/trace', 'w'):
+        pass
+    time.sleep(seconds)
+    with open(tracing + '/trace') as f:
+        times = [float(m.group(1)) for m in map(GRAPHED.search, f) if m]
+    ok(tracing + '/current_tracer', 'nop')
+    ok(tracing + '/max_graph_depth', '0')
+    return statistics.mean(times) if times else None
+
+
+def tuning_cost(res):
+    """What the intervals tuning adds to a window's end, on the running
+    paddr kdamond: its callback without tuning, then tuning every window
+    (bounds that keep the intervals: every tuning scores all regions
+    and sets the attributes again, converting every region)."""
+    goal = t.ctx() + '/monitoring_attrs/intervals/intervals_goal/'
+    res['after_aggregation_us'] = after_aggregation_us()
+    for name, v in (('access_bp', '400'), ('aggrs', '1'),
+                    ('min_sample_us', '5000'), ('max_sample_us', '5000')):
+        ok(goal + name, v)
+    ok(t.kd() + '/state', 'commit')
+    res['after_aggregation_tuning_us'] = after_aggregation_us()
+    ok(goal + 'aggrs', '0')
+    ok(t.kd() + '/state', 'commit')
+
+
 def main():
     res = {}
     t.reset()
@@ -182,6 +219,9 @@ def main():
         lambda: ok(t.kd() + '/state', 'update_schemes_tried_bytes'), 5))
     if os.path.exists(t.kd() + '/refresh_ms'):
         refresh_cost(res)
+    if os.path.exists(t.ctx() + '/monitoring_attrs/intervals/intervals_goal'):
+        res['tuning_regions'] = len(t.numbered(tried))
+        tuning_cost(res)
     ok(t.kd() + '/state', 'off')
     t.reset()
     print('BENCH ' + json.dumps(res))

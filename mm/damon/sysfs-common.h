@@ -337,9 +337,32 @@ struct damon_sysfs_call {
 };
 
 /**
+ * struct damon_sysfs_tuning - the intervals auto-tuning of a kdamond
+ * @access_bp:	the goal, as intervals_goal/ was at the last on or commit:
+ *		see &struct damon_sysfs_intervals_goal.
+ * @aggrs:	likewise; 0 for no tuning.
+ * @min_sample_us: likewise.
+ * @max_sample_us: likewise.
+ * @aggr_samples: the aggregation interval over the sampling interval, as
+ *		last committed; tuning keeps it.
+ * @next_tune_sis: the count of samples at which tuning is next due.
+ *
+ * Set before the kdamond starts, then only the kdamond touches it.
+ */
+struct damon_sysfs_tuning {
+	unsigned long access_bp;
+	unsigned long aggrs;
+	unsigned long min_sample_us;
+	unsigned long max_sample_us;
+	unsigned long aggr_samples;
+	unsigned long next_tune_sis;
+};
+
+/**
  * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
- * @lock:	guards @calls, @terminated, @sampled_at and @sample_us; taken
- *		by writers, the refresh and the kdamond.
+ * @lock:	guards @calls, @terminated, @sampled_at, @sample_us,
+ *		@ctx_sample_us and @ctx_aggr_us; taken by writers, the refresh
+ *		and the kdamond.
  * @calls:	posted calls, oldest first.
  * @terminated:	no kdamond takes calls: none was started yet, or the last
  *		one has reached its before_terminate callback.  From then on
@@ -350,6 +373,9 @@ struct damon_sysfs_call {
  *		by writers.
  * @sample_us:	the sampling interval of that sleep: the one the loop
  *		really sleeps, as intervals change only at a window's end.
+ * @ctx_sample_us: the context's sampling interval, as the last start,
+ *		commit or tuning left it; what update_tuned_intervals reads.
+ * @ctx_aggr_us: likewise, the aggregation interval.
  * @wmarks_wait: the kdamond is in its watermarks loop: it has slept for its
  *		watermarks at least once since it last sampled.  Set in
  *		after_wmarks_check, cleared in after_sampling; read by the
@@ -365,6 +391,7 @@ struct damon_sysfs_call {
  *		progress; valid if @attrs_pending.  Only the kdamond touches
  *		them.
  * @attrs_pending: @next_attrs are to be set at the next window's end.
+ * @tuning:	the intervals auto-tuning.
  * @state_kn:	the kernfs node of the directory's state file, whose
  *		writers break its active protection while they wait (see
  *		damon_sysfs_kdamond_call()), and whose pollers are notified
@@ -382,12 +409,15 @@ struct damon_sysfs_mailbox {
 	bool terminated;
 	unsigned long sampled_at;
 	unsigned long sample_us;
+	unsigned long ctx_sample_us;
+	unsigned long ctx_aggr_us;
 	bool wmarks_wait;
 	struct list_head running;
 	void *tried;
 	struct damos *placeholder;
 	struct damon_attrs next_attrs;
 	bool attrs_pending;
+	struct damon_sysfs_tuning tuning;
 	struct kernfs_node *state_kn;
 	struct kernfs_node *pid_kn;
 };

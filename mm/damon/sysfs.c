@@ -192,17 +192,53 @@ static const struct damon_sysfs_array_type damon_sysfs_targets_type = {
  */
 
 /**
+ * struct damon_sysfs_intervals_goal - the goal of the intervals auto-tuning
+ * @kobj:	the directory, intervals/intervals_goal.
+ * @access_bp:	the access events to observe per window, in bp of the most
+ *		that sampling can observe.
+ * @aggrs:	tune every @aggrs aggregation windows; 0 (default): never.
+ * @min_sample_us: the least sampling interval that tuning sets.
+ * @max_sample_us: the greatest sampling interval that tuning sets.
+ *
+ * Upstream since 6.15; see damon_sysfs_tune_intervals().
+ */
+struct damon_sysfs_intervals_goal {
+	struct kobject kobj;
+	unsigned long access_bp;
+	unsigned long aggrs;
+	unsigned long min_sample_us;
+	unsigned long max_sample_us;
+};
+
+DAMON_SYSFS_UL_RW(intervals_goal, access_bp, access_bp);
+DAMON_SYSFS_UL_RW(intervals_goal, aggrs, aggrs);
+DAMON_SYSFS_UL_RW(intervals_goal, min_sample_us, min_sample_us);
+DAMON_SYSFS_UL_RW(intervals_goal, max_sample_us, max_sample_us);
+
+static struct attribute *damon_sysfs_intervals_goal_attrs[] = {
+	DAMON_SYSFS_ATTR(intervals_goal, access_bp),
+	DAMON_SYSFS_ATTR(intervals_goal, aggrs),
+	DAMON_SYSFS_ATTR(intervals_goal, min_sample_us),
+	DAMON_SYSFS_ATTR(intervals_goal, max_sample_us),
+	NULL,
+};
+ATTRIBUTE_GROUPS(damon_sysfs_intervals_goal);
+DAMON_SYSFS_KTYPE(intervals_goal);
+
+/**
  * struct damon_sysfs_intervals - the monitoring intervals, in microseconds
  * @kobj:	the directory.
  * @sample_us:	the sampling interval.
  * @aggr_us:	the aggregation interval.
  * @update_us:	the operations update interval.
+ * @goal:	intervals_goal/.
  */
 struct damon_sysfs_intervals {
 	struct kobject kobj;
 	unsigned long sample_us;
 	unsigned long aggr_us;
 	unsigned long update_us;
+	struct damon_sysfs_intervals_goal *goal;
 };
 
 DAMON_SYSFS_UL_RW(intervals, sample_us, sample_us);
@@ -218,9 +254,17 @@ static struct attribute *damon_sysfs_intervals_attrs[] = {
 ATTRIBUTE_GROUPS(damon_sysfs_intervals);
 DAMON_SYSFS_KTYPE(intervals);
 
+static void damon_sysfs_intervals_destroy(struct damon_sysfs_intervals *intervals)
+{
+	if (intervals->goal)
+		damon_sysfs_put(&intervals->goal->kobj);
+	damon_sysfs_put(&intervals->kobj);
+}
+
 static struct damon_sysfs_intervals *
 damon_sysfs_intervals_create(struct kobject *parent)
 {
+	struct damon_sysfs_intervals_goal *goal;
 	struct damon_sysfs_intervals *intervals;
 	int err;
 
@@ -233,7 +277,24 @@ damon_sysfs_intervals_create(struct kobject *parent)
 	err = damon_sysfs_add_dir(&intervals->kobj,
 				  &damon_sysfs_intervals_ktype, parent,
 				  "intervals");
-	return err ? ERR_PTR(err) : intervals;
+	if (err)
+		return ERR_PTR(err);
+	/* every goal value is 0 by default: no tuning */
+	goal = kzalloc(sizeof(*goal), GFP_KERNEL);
+	if (!goal) {
+		err = -ENOMEM;
+		goto out_destroy;
+	}
+	err = damon_sysfs_add_dir(&goal->kobj,
+				  &damon_sysfs_intervals_goal_ktype,
+				  &intervals->kobj, "intervals_goal");
+	if (err)
+		goto out_destroy;
+	intervals->goal = goal;
+	return intervals;
+out_destroy:
+	damon_sysfs_intervals_destroy(intervals);
+	return ERR_PTR(err);
 }
 
 /*
@@ -259,7 +320,7 @@ static void damon_sysfs_attrs_destroy(struct damon_sysfs_attrs *attrs)
 	if (!attrs)
 		return;
 	if (attrs->intervals)
-		damon_sysfs_put(&attrs->intervals->kobj);
+		damon_sysfs_intervals_destroy(attrs->intervals);
 	if (attrs->nr_regions)
 		damon_sysfs_put(&attrs->nr_regions->kobj);
 	damon_sysfs_put(&attrs->kobj);
@@ -577,25 +638,53 @@ static int damon_sysfs_build_attrs(struct damon_ctx *ctx,
 	return damon_set_attrs(ctx, &a);
 }
 
+/*
+ * The intervals auto-tuning that @goal asks for, with the intervals @attrs
+ * of the context built from the same tree.  As in mainline, a goal that
+ * tunes needs min_sample_us <= sample_us <= max_sample_us.
+ */
+static int damon_sysfs_build_tuning(const struct damon_sysfs_intervals_goal *goal,
+				    const struct damon_attrs *attrs,
+				    struct damon_sysfs_tuning *tuning)
+{
+	*tuning = (struct damon_sysfs_tuning) {
+		.access_bp = READ_ONCE(goal->access_bp),
+		.aggrs = READ_ONCE(goal->aggrs),
+		.min_sample_us = READ_ONCE(goal->min_sample_us),
+		.max_sample_us = READ_ONCE(goal->max_sample_us),
+		.aggr_samples = attrs->aggr_interval /
+				(attrs->sample_interval ?: 1),
+	};
+	if (!tuning->aggrs)
+		return 0;
+	if (tuning->min_sample_us > tuning->max_sample_us ||
+	    attrs->sample_interval < tuning->min_sample_us ||
+	    attrs->sample_interval > tuning->max_sample_us)
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * damon_sysfs_build_ctx() - build a DAMON context from a context directory
  * @context:	the directory.
  * @obsolete:	for a commit, a zeroed bitmap of a bit per target directory,
  *		where the obsolete ones are set and left out of the context;
  *		NULL for "on", which ignores obsolete_target.
+ * @tuning:	set to the intervals auto-tuning of intervals_goal/; its
+ *		@next_tune_sis is left 0.
  *
  * The context is new and not running.  Its vaddr/fvaddr targets hold pid
  * references; destroy it with damon_sysfs_destroy_ctx().
  *
  * Context: damon_sysfs_lock held, so that the tree keeps its shape.
  * Return: the context, or an ERR_PTR(): -EINVAL for ops that are not
- * registered, bad monitoring attributes, more than one paddr target, a pid
- * that does not exist, regions that are empty, unsorted or overlapping; or
- * the error of building the schemes; -ENOMEM.
+ * registered, bad monitoring attributes or intervals goal, more than one
+ * paddr target, a pid that does not exist, regions that are empty, unsorted
+ * or overlapping; or the error of building the schemes; -ENOMEM.
  */
 static struct damon_ctx *
 damon_sysfs_build_ctx(const struct damon_sysfs_context *context,
-		      unsigned long *obsolete)
+		      unsigned long *obsolete, struct damon_sysfs_tuning *tuning)
 {
 	struct damon_ctx *ctx;
 	int err;
@@ -608,6 +697,10 @@ damon_sysfs_build_ctx(const struct damon_sysfs_context *context,
 	if (err)
 		goto out_destroy;
 	err = damon_sysfs_build_attrs(ctx, context->attrs);
+	if (err)
+		goto out_destroy;
+	err = damon_sysfs_build_tuning(context->attrs->intervals->goal,
+				       &ctx->attrs, tuning);
 	if (err)
 		goto out_destroy;
 	err = damon_sysfs_build_targets(ctx, context->targets, obsolete);
@@ -639,20 +732,26 @@ static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
  * Open @mailbox for a kdamond about to start.  The kdamond it served last has
  * exited (see damon_sysfs_reap()) and completed every call, but the refresh
  * may still look at the mailbox: it is reset under its lock, which stays.
- * @sample_us: the sampling interval of the new kdamond; until it has
+ * @attrs: the monitoring attributes of the new kdamond; until it has
  * sampled, it counts as sampling since now.
+ * @tuning: its intervals auto-tuning; the first is due after @aggrs windows.
  */
 static void damon_sysfs_mailbox_open(struct damon_sysfs_mailbox *mailbox,
-				     unsigned long sample_us)
+				     const struct damon_attrs *attrs,
+				     const struct damon_sysfs_tuning *tuning)
 {
 	spin_lock(&mailbox->lock);
 	mailbox->terminated = false;
 	mailbox->sampled_at = jiffies;
-	mailbox->sample_us = sample_us;
+	mailbox->sample_us = attrs->sample_interval;
+	mailbox->ctx_sample_us = attrs->sample_interval;
+	mailbox->ctx_aggr_us = attrs->aggr_interval;
 	WRITE_ONCE(mailbox->wmarks_wait, false);
 	mailbox->tried = NULL;
 	mailbox->placeholder = NULL;
 	mailbox->attrs_pending = false;
+	mailbox->tuning = *tuning;
+	mailbox->tuning.next_tune_sis = tuning->aggr_samples * tuning->aggrs;
 	spin_unlock(&mailbox->lock);
 }
 
@@ -824,19 +923,208 @@ static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
 	return 0;
 }
 
-static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
+/*
+ * intervals auto-tuning (upstream since 6.15), on the 6.12 core: the
+ * kdamond's after_aggregation callback does what mainline's kdamond_fn()
+ * does at a window's end (see damon_sysfs_after_aggregation()).
+ */
+
+/*
+ * Add the access events that the window observed, and the most it could
+ * have observed, region sizes >> @shift: false if either overflows.
+ */
+static bool damon_sysfs_count_events(struct damon_ctx *ctx,
+				     unsigned long aggr_samples,
+				     unsigned int shift, u64 *events, u64 *most)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+	u64 sz, e, m;
+
+	*events = 0;
+	*most = 0;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			sz = damon_sz_region(r) >> shift;
+			if (check_mul_overflow(sz, (u64)r->nr_accesses, &e) ||
+			    check_mul_overflow(sz, (u64)aggr_samples, &m) ||
+			    check_add_overflow(*events, e, events) ||
+			    check_add_overflow(*most, m, most))
+				return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * damon_sysfs_tuning_score_bp() - how the window did against the goal
+ * @ctx:	the context, at the end of a window.
+ * @tuning:	its tuning.
+ *
+ * Mainline's score: the access events of the window (each region's size
+ * times its nr_accesses) over those that the goal asks for (access_bp of
+ * each region's size times the samples of a window), in bp.  Scores of
+ * 20,000 and more tune alike, so the score is capped there.  Mainline sums
+ * in unsigned long; here, sums that overflow 64 bits are made in pages,
+ * then in larger units, and a goal of 0 events counts as one.
+ *
+ * Return: the score, at most 20,000.
+ */
+static unsigned long damon_sysfs_tuning_score_bp(struct damon_ctx *ctx,
+						 const struct damon_sysfs_tuning *tuning)
+{
+	unsigned int shift = 0;
+	u64 events, most, wanted;
+
+	while (!damon_sysfs_count_events(ctx, tuning->aggr_samples, shift,
+					 &events, &most))
+		shift += shift ? 8 : PAGE_SHIFT;
+	if (tuning->access_bp <= 10000)
+		wanted = mul_u64_u64_div_u64(most, tuning->access_bp, 10000);
+	else if (check_mul_overflow(most, (u64)(tuning->access_bp / 10000),
+				    &wanted) ||
+		 check_add_overflow(wanted,
+				    mul_u64_u64_div_u64(most,
+							tuning->access_bp % 10000,
+							10000),
+				    &wanted))
+		wanted = U64_MAX;
+	wanted = max(wanted, 1ULL);
+	if (events / 2 >= wanted)
+		return 20000;
+	return mul_u64_u64_div_u64(events, 10000, wanted);
+}
+
+/**
+ * damon_sysfs_tuning_adaptation_bp() - the scale of the next sampling interval
+ * @score_bp:	the window's score, at most 20,000.
+ *
+ * Mainline feeds the score to the core's feedback loop
+ * (damon_feed_loop_next_input(), static in core.c) with a last input of
+ * 10^8 and divides the next input by 10^4: that is 20,000 - @score_bp, at
+ * least 1.  It then squeezes the shrinking half, [1, 10,000], into
+ * [5,000, 10,000], so that one tuning at most halves the intervals.
+ *
+ * Return: the factor, in bp; 10,000 means no change.
+ */
+static unsigned long damon_sysfs_tuning_adaptation_bp(unsigned long score_bp)
+{
+	unsigned long bp = score_bp < 20000 ? 20000 - score_bp : 1;
+
+	return bp <= 10000 ? 5000 + bp / 2 : bp;
+}
+
+/* @sample_us scaled by @adaptation_bp, within the goal's bounds. */
+static unsigned long
+damon_sysfs_tuned_sample_us(const struct damon_sysfs_tuning *tuning,
+			    unsigned long sample_us, unsigned long adaptation_bp)
+{
+	unsigned long us = mult_frac(sample_us, adaptation_bp, 10000);
+
+	/* in mainline's order: the minimum wins over a smaller maximum */
+	return max(min(us, tuning->max_sample_us), tuning->min_sample_us);
+}
+
+/* Publish the context's intervals for update_tuned_intervals. */
+static void damon_sysfs_publish_intervals(struct damon_ctx *ctx)
 {
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
 
+	spin_lock(&mailbox->lock);
+	mailbox->ctx_sample_us = ctx->attrs.sample_interval;
+	mailbox->ctx_aggr_us = ctx->attrs.aggr_interval;
+	spin_unlock(&mailbox->lock);
+}
+
+/*
+ * damon_set_attrs() at a window's end, before the apply step.  Mainline
+ * tunes right after its apply step, and its damon_set_attrs() then counts
+ * the next apply of every scheme from now in the new intervals.  So that
+ * the schemes this apply step applies are applied all the same, they stay
+ * due; the apply step counts their next apply from now, in the new
+ * intervals.  What still differs: this apply step sees the regions' ages
+ * (and, unless aggr/sample divides 10,000, their nr_accesses) already
+ * converted to the new intervals, as mainline converts them right after.
+ */
+static void damon_sysfs_set_attrs_before_apply(struct damon_ctx *ctx,
+					       struct damon_attrs *attrs)
+{
+	unsigned long passed = ctx->passed_sample_intervals;
+	bool applies = false;
+	LIST_HEAD(schemes);
+	struct damos *s;
+
+	/* as kdamond_apply_schemes(): is any due scheme active? */
+	damon_for_each_scheme(s, ctx)
+		applies |= passed >= s->next_apply_sis && s->wmarks.activated;
+	list_splice_init(&ctx->schemes, &schemes);
+	damon_set_attrs(ctx, attrs);
+	list_splice(&schemes, &ctx->schemes);
+	damon_for_each_scheme(s, ctx) {
+		if (applies && passed >= s->next_apply_sis)
+			continue;
+		s->next_apply_sis = passed +
+			(s->apply_interval_us ?: attrs->aggr_interval) /
+			(attrs->sample_interval ?: 1);
+	}
+}
+
+/*
+ * Scale the sampling interval toward the goal, and the aggregation
+ * interval with it, as mainline's kdamond_tune_intervals() (6.15) does.
+ */
+static bool damon_sysfs_tune_intervals(struct damon_ctx *ctx,
+				       const struct damon_sysfs_tuning *tuning)
+{
+	unsigned long score_bp = damon_sysfs_tuning_score_bp(ctx, tuning);
+	unsigned long adaptation_bp = damon_sysfs_tuning_adaptation_bp(score_bp);
+	struct damon_attrs attrs = ctx->attrs;
+
+	/* as mainline, not even the same intervals set again */
+	if (adaptation_bp == 10000)
+		return false;
+	attrs.sample_interval = damon_sysfs_tuned_sample_us(tuning,
+							    attrs.sample_interval,
+							    adaptation_bp);
+	if (check_mul_overflow(attrs.sample_interval, tuning->aggr_samples,
+			       &attrs.aggr_interval))
+		attrs.aggr_interval = ULONG_MAX;
+	damon_sysfs_set_attrs_before_apply(ctx, &attrs);
+	return true;
+}
+
+/*
+ * Whether tuning is due at this window's end; if so, the next one is due
+ * @aggrs windows later.
+ */
+static bool damon_sysfs_tuning_due(struct damon_ctx *ctx,
+				   struct damon_sysfs_tuning *tuning)
+{
+	if (!tuning->aggrs ||
+	    ctx->passed_sample_intervals < tuning->next_tune_sis)
+		return false;
+	tuning->next_tune_sis += tuning->aggr_samples * tuning->aggrs;
+	return true;
+}
+
+static int damon_sysfs_after_aggregation(struct damon_ctx *ctx)
+{
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	bool tune = damon_sysfs_tuning_due(ctx, &mailbox->tuning);
+
 	/*
 	 * The window of a commit served while parked is over: its intervals
-	 * start with the next one.  The writer checked them.
+	 * start with the next one, and win over tuning.  The writer checked
+	 * them.
 	 */
 	if (mailbox->attrs_pending) {
 		mailbox->attrs_pending = false;
 		damon_set_attrs(ctx, &mailbox->next_attrs);
-		damon_sysfs_tried_rebase(ctx);
+	} else if (!tune || !damon_sysfs_tune_intervals(ctx, &mailbox->tuning)) {
+		return damon_sysfs_handle_calls(ctx, true, 0);
 	}
+	damon_sysfs_publish_intervals(ctx);
+	damon_sysfs_tried_rebase(ctx);
 	return damon_sysfs_handle_calls(ctx, true, 0);
 }
 
@@ -1055,12 +1343,14 @@ damon_sysfs_kdamond_context(const struct damon_sysfs_kdamond *kd)
  * @placeholder: a spare scheme; see damon_sysfs_new_placeholder().
  * @obsolete:	a bit per target directory: set if it is marked obsolete.
  * @nr_dirs:	the number of target directories.
+ * @tuning:	the intervals auto-tuning built from the tree.
  */
 struct damon_sysfs_commit {
 	struct damon_ctx *ctx;
 	struct damos *placeholder;
 	unsigned long *obsolete;
 	int nr_dirs;
+	struct damon_sysfs_tuning tuning;
 };
 
 static int damon_sysfs_nr_targets(struct damon_ctx *ctx)
@@ -1300,6 +1590,22 @@ static struct damos *damon_sysfs_new_placeholder(void)
 }
 
 /*
+ * A commit's tuning: the new goal and ratio, and, as mainline's
+ * damon_commit_ctx(), the tuning due when it was (a goal that starts
+ * tuning tunes at the next window's end).  The intervals are those of the
+ * files, tuned or not: update_tuned_intervals before a commit keeps the
+ * tuned ones.
+ */
+static void damon_sysfs_commit_tuning(struct damon_sysfs_tuning *dst,
+				      const struct damon_sysfs_tuning *src)
+{
+	unsigned long next_tune_sis = dst->next_tune_sis;
+
+	*dst = *src;
+	dst->next_tune_sis = next_tune_sis;
+}
+
+/*
  * Runs in the kdamond: the commit, at the end of a window or while every
  * scheme is deactivated and the kdamond sleeps for its watermarks
  * (DAMON_SYSFS_CALL_PARKED).  In the middle of a window, it commits no new
@@ -1338,6 +1644,8 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 		damon_sysfs_destroy_obsolete(ctx, &gone);
 		mailbox->next_attrs = attrs;
 		mailbox->attrs_pending = defer;
+		damon_sysfs_commit_tuning(&mailbox->tuning, &commit->tuning);
+		damon_sysfs_publish_intervals(ctx);
 		err = damon_sysfs_commit_goal_values(ctx, commit->ctx);
 	}
 	/* the commit may have replaced schemes and their next apply pass */
@@ -1368,7 +1676,8 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 	commit.obsolete = bitmap_zalloc(commit.nr_dirs, GFP_KERNEL);
 	if (!commit.obsolete)
 		return -ENOMEM;
-	commit.ctx = damon_sysfs_build_ctx(context, commit.obsolete);
+	commit.ctx = damon_sysfs_build_ctx(context, commit.obsolete,
+					   &commit.tuning);
 	if (IS_ERR(commit.ctx)) {
 		err = PTR_ERR(commit.ctx);
 		goto out_free_obsolete;
@@ -1414,6 +1723,36 @@ static int damon_sysfs_clear_tried(struct damon_sysfs_kdamond *kd)
 	if (!damon_sysfs_kdamond_running(kd))
 		return -EINVAL;
 	damon_sysfs_clear_tried_regions(damon_sysfs_kdamond_context(kd)->schemes);
+	return 0;
+}
+
+/*
+ * Copy the running context's sampling and aggregation intervals, which
+ * tuning changes, into sample_us and aggr_us.  The kdamond publishes them
+ * whenever they change: this asks it nothing.
+ */
+static void damon_sysfs_copy_intervals(struct damon_sysfs_kdamond *kd)
+{
+	struct damon_sysfs_context *context = damon_sysfs_kdamond_context(kd);
+	struct damon_sysfs_intervals *intervals;
+	unsigned long sample_us, aggr_us;
+
+	if (!context)
+		return;
+	spin_lock(&kd->mailbox.lock);
+	sample_us = kd->mailbox.ctx_sample_us;
+	aggr_us = kd->mailbox.ctx_aggr_us;
+	spin_unlock(&kd->mailbox.lock);
+	intervals = context->attrs->intervals;
+	WRITE_ONCE(intervals->sample_us, sample_us);
+	WRITE_ONCE(intervals->aggr_us, aggr_us);
+}
+
+static int damon_sysfs_update_tuned_intervals(struct damon_sysfs_kdamond *kd)
+{
+	if (!damon_sysfs_kdamond_running(kd))
+		return -EINVAL;
+	damon_sysfs_copy_intervals(kd);
 	return 0;
 }
 
@@ -1521,6 +1860,8 @@ static void damon_sysfs_refresh_round(struct damon_sysfs_kdamond *kd)
 	if (!err && damon_sysfs_refresh_trylock()) {
 		context = damon_sysfs_kdamond_context(kd);
 		cmd->finish(context ? context->schemes : NULL, call.arg, 0);
+		/* and the tuned intervals, as mainline's refresh */
+		damon_sysfs_copy_intervals(kd);
 		damon_sysfs_refresh_unlock();
 		return;
 	}
@@ -1563,12 +1904,14 @@ static ssize_t refresh_ms_store(struct kobject *kobj,
 
 static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 {
+	struct damon_sysfs_tuning tuning;
 	struct damon_ctx *ctx;
 	int err;
 
 	if (damon_sysfs_kdamond_running(kd) || kd->nr_waiters)
 		return -EBUSY;
-	ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd), NULL);
+	ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd), NULL,
+				    &tuning);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	ctx->callback = (struct damon_callback) {
@@ -1580,7 +1923,7 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 		.before_terminate = damon_sysfs_before_terminate,
 	};
 	damon_sysfs_reap(kd);
-	damon_sysfs_mailbox_open(&kd->mailbox, ctx->attrs.sample_interval);
+	damon_sysfs_mailbox_open(&kd->mailbox, &ctx->attrs, &tuning);
 	err = damon_start(&ctx, 1, false);
 	if (err) {
 		damon_sysfs_mailbox_close(&kd->mailbox);
@@ -1621,6 +1964,7 @@ enum damon_sysfs_state_cmd {
 	DAMON_SYSFS_CMD_UPDATE_SCHEMES_TRIED_REGIONS,
 	DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS,
 	DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS,
+	DAMON_SYSFS_CMD_UPDATE_TUNED_INTERVALS,
 	NR_DAMON_SYSFS_CMDS,
 };
 
@@ -1639,6 +1983,7 @@ static const char * const damon_sysfs_cmd_names[] = {
 		"clear_schemes_tried_regions",
 	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS] =
 		"update_schemes_effective_quotas",
+	[DAMON_SYSFS_CMD_UPDATE_TUNED_INTERVALS] = "update_tuned_intervals",
 };
 
 static_assert(ARRAY_SIZE(damon_sysfs_cmd_names) == NR_DAMON_SYSFS_CMDS);
@@ -1654,6 +1999,8 @@ static const struct damon_sysfs_cmd * const damon_sysfs_schemes_cmds[] = {
 		&damon_sysfs_cmd_update_tried_regions,
 	[DAMON_SYSFS_CMD_UPDATE_SCHEMES_EFFECTIVE_QUOTAS] =
 		&damon_sysfs_cmd_update_effective_quotas,
+	/* the intervals are published: see damon_sysfs_copy_intervals() */
+	[DAMON_SYSFS_CMD_UPDATE_TUNED_INTERVALS] = NULL,
 };
 
 static_assert(ARRAY_SIZE(damon_sysfs_schemes_cmds) == NR_DAMON_SYSFS_CMDS);
@@ -1680,6 +2027,8 @@ static int damon_sysfs_handle_cmd(struct damon_sysfs_kdamond *kd,
 		return damon_sysfs_commit(kd);
 	case DAMON_SYSFS_CMD_CLEAR_SCHEMES_TRIED_REGIONS:
 		return damon_sysfs_clear_tried(kd);
+	case DAMON_SYSFS_CMD_UPDATE_TUNED_INTERVALS:
+		return damon_sysfs_update_tuned_intervals(kd);
 	default:
 		return damon_sysfs_schemes_cmd(kd, damon_sysfs_schemes_cmds[cmd]);
 	}

@@ -35,10 +35,12 @@ static void damon_sysfs_test_keyword_tables(struct kunit *test)
 	}
 	KUNIT_EXPECT_STREQ(test, damon_sysfs_ops_names[DAMON_OPS_PADDR],
 			   "paddr");
-	/* added in 6.15: unknown here */
+	/* added in 6.15: handled in sysfs.c, not by the schemes */
 	name = "update_tuned_intervals";
 	KUNIT_EXPECT_EQ(test, sysfs_match_string(damon_sysfs_cmd_names, name),
-			-EINVAL);
+			DAMON_SYSFS_CMD_UPDATE_TUNED_INTERVALS);
+	i = DAMON_SYSFS_CMD_UPDATE_TUNED_INTERVALS;
+	KUNIT_EXPECT_NULL(test, damon_sysfs_schemes_cmds[i]);
 }
 
 /* --- build: a context directory in memory ---------------------------------- */
@@ -50,6 +52,8 @@ struct damon_sysfs_test_tree {
 	struct damon_sysfs_context context;
 	struct damon_sysfs_attrs attrs;
 	struct damon_sysfs_intervals intervals;
+	struct damon_sysfs_intervals_goal goal;
+	struct damon_sysfs_tuning tuning;
 	struct damon_sysfs_ul_range nr_regions;
 	struct damon_sysfs_array targets;
 	struct damon_sysfs_array schemes;
@@ -73,6 +77,7 @@ static struct damon_sysfs_test_tree *damon_sysfs_test_tree(struct kunit *test)
 	t->context.targets = &t->targets;
 	t->context.schemes = &t->schemes;
 	t->attrs.intervals = &t->intervals;
+	t->intervals.goal = &t->goal;
 	t->attrs.nr_regions = &t->nr_regions;
 	t->intervals.sample_us = DAMON_SYSFS_DEFAULT_SAMPLE_US;
 	t->intervals.aggr_us = DAMON_SYSFS_DEFAULT_AGGR_US;
@@ -190,6 +195,27 @@ struct damon_sysfs_build_case {
 	int err;
 };
 
+/* a goal that tunes needs min_sample_us <= sample_us <= max_sample_us */
+static void goal_min_above_max(struct damon_sysfs_test_tree *t)
+{
+	t->goal.aggrs = 3;
+	t->goal.min_sample_us = 5001;
+	t->goal.max_sample_us = 5000;
+}
+
+static void goal_sample_below_min(struct damon_sysfs_test_tree *t)
+{
+	t->goal.aggrs = 3;
+	t->goal.min_sample_us = 5001;
+	t->goal.max_sample_us = 10000;
+}
+
+static void goal_sample_above_max(struct damon_sysfs_test_tree *t)
+{
+	t->goal.aggrs = 3;
+	t->goal.max_sample_us = 4999;
+}
+
 #define BUILD_CASE(_mutate, _err) { #_mutate, _mutate, _err }
 
 static const struct damon_sysfs_build_case damon_sysfs_build_cases[] = {
@@ -197,6 +223,9 @@ static const struct damon_sysfs_build_case damon_sysfs_build_cases[] = {
 	BUILD_CASE(min_nr_regions_2, -EINVAL),
 	BUILD_CASE(min_above_max, -EINVAL),
 	BUILD_CASE(sample_above_aggr, -EINVAL),
+	BUILD_CASE(goal_min_above_max, -EINVAL),
+	BUILD_CASE(goal_sample_below_min, -EINVAL),
+	BUILD_CASE(goal_sample_above_max, -EINVAL),
 	BUILD_CASE(paddr_two_targets, -EINVAL),
 	BUILD_CASE(no_such_pid, -EINVAL),
 	BUILD_CASE(negative_pid, -EINVAL),
@@ -219,10 +248,11 @@ static struct damon_ctx *
 damon_sysfs_test_build(struct kunit *test,
 		       const struct damon_sysfs_test_tree *t)
 {
+	struct damon_sysfs_tuning tuning;
 	struct damon_ctx *ctx;
 
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, NULL);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL, &tuning);
 	mutex_unlock(&damon_sysfs_lock);
 	if (!IS_ERR(ctx))
 		KUNIT_ASSERT_EQ(test,
@@ -343,7 +373,7 @@ static void damon_sysfs_test_build_pid_refs(struct kunit *test)
 
 	t->targets.nr = 2;
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, NULL);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL, &t->tuning);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before + 2);
@@ -618,7 +648,8 @@ static void damon_sysfs_test_build_obsolete(struct kunit *test)
 	/* the process of an obsolete target has typically exited */
 	t->target[0].pid = INT_MAX;
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, obsolete);
+	ctx = damon_sysfs_build_ctx(&t->context, obsolete,
+				    &t->tuning);
 	mutex_unlock(&damon_sysfs_lock);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
@@ -755,6 +786,261 @@ static void damon_sysfs_test_refresh_delay(struct kunit *test)
 			period - 1);
 }
 
+/* --- intervals auto-tuning ------------------------------------------------ */
+
+/* Build @t, which must be valid, for its tuning in @t->tuning. */
+static void damon_sysfs_test_build_tuned(struct kunit *test,
+					 struct damon_sysfs_test_tree *t)
+{
+	struct damon_ctx *ctx;
+
+	mutex_lock(&damon_sysfs_lock);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL, &t->tuning);
+	mutex_unlock(&damon_sysfs_lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
+	damon_sysfs_destroy_ctx(ctx);
+}
+
+/* The goal's bounds count only while tuning; the ratio is the tree's. */
+static void damon_sysfs_test_build_tuning(struct kunit *test)
+{
+	struct damon_sysfs_test_tree *t = damon_sysfs_test_tree(test);
+
+	goal_min_above_max(t);
+	t->goal.aggrs = 0;
+	t->goal.access_bp = 400;
+	damon_sysfs_test_build_tuned(test, t);
+	KUNIT_EXPECT_EQ(test, t->tuning.aggrs, 0UL);
+	KUNIT_EXPECT_EQ(test, t->tuning.access_bp, 400UL);
+	KUNIT_EXPECT_EQ(test, t->tuning.aggr_samples, 20UL);
+
+	/* damo's default goal, at the default intervals */
+	t->goal = (struct damon_sysfs_intervals_goal) {
+		.access_bp = 400, .aggrs = 3,
+		.min_sample_us = 5000, .max_sample_us = 10000000,
+	};
+	t->intervals.aggr_us = 120000;
+	damon_sysfs_test_build_tuned(test, t);
+	KUNIT_EXPECT_EQ(test, t->tuning.aggrs, 3UL);
+	KUNIT_EXPECT_EQ(test, t->tuning.min_sample_us, 5000UL);
+	KUNIT_EXPECT_EQ(test, t->tuning.max_sample_us, 10000000UL);
+	KUNIT_EXPECT_EQ(test, t->tuning.aggr_samples, 24UL);
+	KUNIT_EXPECT_EQ(test, t->tuning.next_tune_sis, 0UL);
+}
+
+/*
+ * The factor is mainline's feed loop with a last input of 10^8, over 10^4:
+ * 20,000 - score, at least 1, with [1, 10,000] squeezed into [5,000, 10,000].
+ */
+static void damon_sysfs_test_tuning_adaptation(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(0), 20000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(2500), 17500UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(9999), 10001UL);
+	/* on the goal: no change */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(10000), 10000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(10001), 9999UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(15000), 7500UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(19999), 5000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_adaptation_bp(20000), 5000UL);
+}
+
+/* Scaled, then within [min, max], the minimum winning as in mainline. */
+static void damon_sysfs_test_tuned_sample_us(struct kunit *test)
+{
+	struct damon_sysfs_tuning tuning = {
+		.min_sample_us = 5000, .max_sample_us = 10000000,
+	};
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuned_sample_us(&tuning, 5000, 20000),
+			10000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuned_sample_us(&tuning, 12345, 7500),
+			9258UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuned_sample_us(&tuning, 8000, 5000),
+			5000UL);
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_tuned_sample_us(&tuning, 9000000, 20000),
+			10000000UL);
+	/* no overflow on the way */
+	tuning.max_sample_us = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test,
+			damon_sysfs_tuned_sample_us(&tuning, ULONG_MAX / 2, 20000),
+			ULONG_MAX / 2 * 2);
+	tuning.min_sample_us = 20000;
+	tuning.max_sample_us = 10000;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuned_sample_us(&tuning, 15000, 10001),
+			20000UL);
+}
+
+/* A context of one target whose regions are @nr of @sz bytes each. */
+static struct damon_ctx *damon_sysfs_test_sized_ctx(struct kunit *test,
+						    int nr, unsigned long sz)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_src_ctx(test, 1);
+	struct damon_target *t = damon_sysfs_test_nth_target(ctx, 0);
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		struct damon_region *r = damon_new_region(i * sz, (i + 1) * sz);
+
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		damon_add_region(r, t);
+	}
+	return ctx;
+}
+
+static void damon_sysfs_test_set_accesses(struct damon_ctx *ctx,
+					  unsigned int first,
+					  unsigned int others)
+{
+	struct damon_target *t = damon_sysfs_test_nth_target(ctx, 0);
+	struct damon_region *r;
+
+	damon_for_each_region(r, t) {
+		r->nr_accesses = first;
+		first = others;
+	}
+}
+
+/*
+ * The score: events over those the goal asks for, weighted by size; capped
+ * at 20,000; exact where unsigned long sums would overflow.
+ */
+static void damon_sysfs_test_tuning_score(struct kunit *test)
+{
+	struct damon_sysfs_tuning tuning = {
+		.access_bp = 400, .aggr_samples = 20,
+	};
+	struct damon_ctx *ctx = damon_sysfs_test_sized_ctx(test, 4, 0x1000);
+	struct damon_region *r;
+
+	damon_sysfs_test_set_accesses(ctx, 0, 0);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 0UL);
+	/* 4 regions * 20 samples * 4% = 3.2 region samples asked for */
+	damon_sysfs_test_set_accesses(ctx, 2, 0);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 6250UL);
+	damon_sysfs_test_set_accesses(ctx, 3, 1);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 18750UL);
+	damon_sysfs_test_set_accesses(ctx, 20, 20);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 20000UL);
+	/* sizes weigh: a region twice as large counts twice */
+	r = damon_first_region(damon_sysfs_test_nth_target(ctx, 0));
+	r->ar.end = 0x2000 + 0x1000;
+	damon_sysfs_test_set_accesses(ctx, 0, 0);
+	r = damon_last_region(damon_sysfs_test_nth_target(ctx, 0));
+	r->nr_accesses = 2;
+	tuning.access_bp = 10000;
+	/* (2 * 0x1000) / ((0x3000 + 3 * 0x1000) * 20) = 1/60 */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 166UL);
+	/* a goal of 0 events: any event is too many, none is too few */
+	tuning.access_bp = 0;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 20000UL);
+	damon_sysfs_test_set_accesses(ctx, 0, 0);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 0UL);
+	/* a goal beyond what sampling can see: always too few */
+	tuning.access_bp = ULONG_MAX;
+	damon_sysfs_test_set_accesses(ctx, 20, 20);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 0UL);
+	tuning.access_bp = 20000;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 5000UL);
+}
+
+/* Sums beyond 64 bits: 2^20 regions of 2^44 bytes, 2^20 samples each. */
+static void damon_sysfs_test_tuning_score_overflow(struct kunit *test)
+{
+	struct damon_sysfs_tuning tuning = {
+		.access_bp = 10000, .aggr_samples = 1UL << 20,
+	};
+	struct damon_ctx *ctx;
+
+	if (BITS_PER_LONG < 64)
+		kunit_skip(test, "needs 64-bit addresses");
+	ctx = damon_sysfs_test_sized_ctx(test, 4, 1UL << 44);
+	damon_sysfs_test_set_accesses(ctx, 1U << 20, 0);
+	/* one region in four, all its samples: 2,500 */
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 2500UL);
+	tuning.access_bp = 2500;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_tuning_score_bp(ctx, &tuning), 10000UL);
+}
+
+/*
+ * At a window's end, tuning changes the intervals in their ratio; the
+ * schemes due now stay due, the others restart in the new intervals; the
+ * next tuning is @aggrs windows later; a commit left while parked wins.
+ */
+static void damon_sysfs_test_tune_at_window_end(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_sysfs_test_running_ctx(test, 1);
+	struct damon_ctx *src = damon_sysfs_test_src_ctx(test, 1);
+	struct damon_sysfs_mailbox *mailbox;
+	struct damos *s = damon_sysfs_test_scheme(ctx);
+	struct damon_region *r;
+
+	damon_sysfs_test_mid_window(ctx);
+	src->attrs = ctx->attrs;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_commit(test, ctx, src, 0, 1, 0),
+			0);
+	mailbox = ctx->callback.private;
+	mailbox->tuning = (struct damon_sysfs_tuning) {
+		.access_bp = 400, .aggrs = 2, .min_sample_us = 1000,
+		.max_sample_us = 8000, .aggr_samples = 30, .next_tune_sis = 115,
+	};
+	/* the window ends, idle: the intervals double, up to the maximum */
+	ctx->passed_sample_intervals = 115;
+	damon_for_each_region(r, damon_sysfs_test_nth_target(ctx, 0))
+		r->nr_accesses = 0;
+	s->next_apply_sis = 115;
+	s->wmarks.activated = true;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_after_aggregation(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 8000UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 240000UL);
+	KUNIT_EXPECT_EQ(test, mailbox->ctx_sample_us, 8000UL);
+	KUNIT_EXPECT_EQ(test, mailbox->ctx_aggr_us, 240000UL);
+	KUNIT_EXPECT_EQ(test, mailbox->tuning.next_tune_sis, 175UL);
+	/* due now: applied in this window's apply step */
+	KUNIT_EXPECT_EQ(test, s->next_apply_sis, 115UL);
+
+	/* not due: nothing changes */
+	ctx->passed_sample_intervals = 145;
+	s->next_apply_sis = 150;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_after_aggregation(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 8000UL);
+	KUNIT_EXPECT_EQ(test, s->next_apply_sis, 150UL);
+
+	/* busy: halved; a scheme not due restarts in the new intervals */
+	ctx->passed_sample_intervals = 175;
+	damon_for_each_region(r, damon_sysfs_test_nth_target(ctx, 0))
+		r->nr_accesses = 30;
+	s->next_apply_sis = 180;
+	s->apply_interval_us = 0;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_after_aggregation(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 4000UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 120000UL);
+	KUNIT_EXPECT_EQ(test, s->next_apply_sis, 175UL + 30);
+	KUNIT_EXPECT_EQ(test, mailbox->tuning.next_tune_sis, 235UL);
+
+	/*
+	 * A commit takes the new goal (here none) and keeps when tuning is
+	 * due; new attributes committed while parked win over tuning.
+	 */
+	src->attrs = ctx->attrs;
+	src->attrs.sample_interval = 2000;
+	KUNIT_ASSERT_EQ(test,
+			damon_sysfs_test_commit(test, ctx, src, 0, 1,
+						DAMON_SYSFS_CALL_AFTER_APPLY |
+						DAMON_SYSFS_CALL_PARKED), 0);
+	KUNIT_EXPECT_EQ(test, mailbox->tuning.aggrs, 0UL);
+	KUNIT_EXPECT_EQ(test, mailbox->tuning.next_tune_sis, 235UL);
+	mailbox->tuning.aggrs = 2;
+	mailbox->tuning.aggr_samples = 60;
+	ctx->passed_sample_intervals = 235;
+	KUNIT_EXPECT_EQ(test, damon_sysfs_after_aggregation(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.sample_interval, 2000UL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.aggr_interval, 120000UL);
+	KUNIT_EXPECT_EQ(test, mailbox->ctx_sample_us, 2000UL);
+	KUNIT_EXPECT_EQ(test, mailbox->tuning.next_tune_sis, 355UL);
+}
+
 static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_keyword_tables),
 	KUNIT_CASE_PARAM(damon_sysfs_test_build_invalid,
@@ -771,6 +1057,12 @@ static struct kunit_case damon_sysfs_test_cases[] = {
 	KUNIT_CASE(damon_sysfs_test_commit_shrink),
 	KUNIT_CASE(damon_sysfs_test_commit_failed_keeps_obsolete),
 	KUNIT_CASE(damon_sysfs_test_refresh_delay),
+	KUNIT_CASE(damon_sysfs_test_build_tuning),
+	KUNIT_CASE(damon_sysfs_test_tuning_adaptation),
+	KUNIT_CASE(damon_sysfs_test_tuned_sample_us),
+	KUNIT_CASE(damon_sysfs_test_tuning_score),
+	KUNIT_CASE(damon_sysfs_test_tuning_score_overflow),
+	KUNIT_CASE(damon_sysfs_test_tune_at_window_end),
 	{},
 };
 

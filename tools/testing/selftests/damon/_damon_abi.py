@@ -60,6 +60,11 @@ FILES = {
     C + 'monitoring_attrs/intervals/sample_us': _rw('5000'),
     C + 'monitoring_attrs/intervals/aggr_us': _rw('100000'),
     C + 'monitoring_attrs/intervals/update_us': _rw('60000000'),
+    # upstream since 6.15, added to 6.12
+    C + 'monitoring_attrs/intervals/intervals_goal/access_bp': _rw('0'),
+    C + 'monitoring_attrs/intervals/intervals_goal/aggrs': _rw('0'),
+    C + 'monitoring_attrs/intervals/intervals_goal/min_sample_us': _rw('0'),
+    C + 'monitoring_attrs/intervals/intervals_goal/max_sample_us': _rw('0'),
     C + 'monitoring_attrs/nr_regions/min': _rw('10'),
     C + 'monitoring_attrs/nr_regions/max': _rw('1000'),
     C + 'targets/nr_targets': _rw('0', NR),

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from _damon_test import (KSFT_SKIP, Aggregations, Failure, Workload, ctx, kd,
-                         main, state, test, value, wait_for)
+                         main, state, test, value, wait_for, write)
 
 DAMO = os.environ.get('DAMO', '')
 
@@ -146,6 +146,52 @@ def obsolete_target_through_damo_tune():
     finally:
         for w in ws:
             w.stop()
+
+
+def intervals_goal():
+    base = ctx() + '/monitoring_attrs/intervals/intervals_goal/'
+    return [int(value(base + f)) for f in
+            ('access_bp', 'aggrs', 'min_sample_us', 'max_sample_us')]
+
+
+def intervals_files():
+    base = ctx() + '/monitoring_attrs/intervals/'
+    return int(value(base + 'sample_us')), int(value(base + 'aggr_us'))
+
+
+@test(timeout=300)
+def intervals_autotune_through_damo():
+    """damo start --monitoring_intervals_autotune writes damo's goal (4%,
+    3 windows, 5 ms to 10 s); the kdamond tunes, and damo report damon
+    shows the tuned intervals, which it asks the kernel for; damo tune
+    goes on with tuning."""
+    with Workload() as w:
+        damo('start', '--monitoring_intervals_autotune', str(w.pid))
+        wait_for(running, 'damo to start DAMON')
+        if intervals_goal() != [400, 3, 5000, 10000000]:
+            raise Failure('goal: %s' % intervals_goal())
+        start = intervals_files()
+
+        def tuned():
+            if write(kd() + '/state', 'update_tuned_intervals'):
+                return False
+            return intervals_files() != start
+        wait_for(tuned, 'the intervals to be tuned', timeout=300)
+        out = damo('report', 'damon', '--raw')
+        m = re.search(r'sample (\d+), aggr (\d+)', out)
+        if not m:
+            raise Failure('no intervals in damo report damon')
+        shown = int(m.group(1)), int(m.group(2))
+        # damo asked update_tuned_intervals and read the files
+        if shown != intervals_files() or shown == start or \
+                shown[1] != shown[0] * (start[1] // start[0]):
+            raise Failure('damo shows %s, the files hold %s (started at %s)'
+                          % (shown, intervals_files(), start))
+        damo('tune', '--monitoring_intervals_autotune', str(w.pid))
+        if intervals_goal() != [400, 3, 5000, 10000000] or not running():
+            raise Failure('after damo tune: goal %s' % intervals_goal())
+        damo('stop')
+        wait_for(lambda: not running(), 'damo to stop DAMON')
 
 
 if __name__ == '__main__':

@@ -281,7 +281,7 @@ static const char * const commands[] = { "on", "off", "commit", "commit",
 	"update_schemes_stats", "update_schemes_tried_regions",
 	"update_schemes_tried_bytes", "clear_schemes_tried_regions",
 	"update_schemes_effective_quotas", "commit_schemes_quota_goals",
-	"on", "of", "ON" };
+	"update_tuned_intervals", "on", "of", "ON" };
 
 static const char *pick(struct worker *w, const char * const *values,
 			unsigned int nr)
@@ -306,11 +306,15 @@ static const char *value_file(struct worker *w, const char **val)
 		"reset_interval_ms", "weights/sz_permil",
 		"weights/nr_accesses_permil", "weights/age_permil" };
 	static const char * const refresh[] = { "0", "1", "10", "100" };
+	/* bounds never below 1 ms, for the reason sample_us has none */
+	static const char * const goal[] = { "0", "1", "3", "400", "10000",
+		"-1", "x" };
+	static const char * const goal_files[] = { "access_bp", "aggrs" };
 	const char *s = scheme_path(w);
 	char pid[16];
 
 	*val = pick(w, numbers, ARRAY_SIZE(numbers));
-	switch (rnd(w, 18)) {
+	switch (rnd(w, 19)) {
 	case 0:
 		*val = pick(w, ops_names, ARRAY_SIZE(ops_names));
 		return pathf("%s/operations", ctx_path(w));
@@ -380,6 +384,17 @@ static const char *value_file(struct worker *w, const char **val)
 	case 16:
 		*val = pick(w, bools, ARRAY_SIZE(bools));
 		return pathf("%s/obsolete_target", target_path(w));
+	case 17:
+		if (rnd(w, 2)) {
+			*val = pick(w, goal, ARRAY_SIZE(goal));
+			return pathf("%s/monitoring_attrs/intervals/intervals_goal/%s",
+				     ctx_path(w),
+				     pick(w, goal_files, ARRAY_SIZE(goal_files)));
+		}
+		*val = pick(w, sample_intervals, ARRAY_SIZE(sample_intervals));
+		return pathf("%s/monitoring_attrs/intervals/intervals_goal/%s",
+			     ctx_path(w),
+			     rnd(w, 2) ? "min_sample_us" : "max_sample_us");
 	default:
 		*val = small_or_number(w);
 		return pathf("%s/filters/%u/%s", s, rnd(w, 2),

@@ -173,6 +173,8 @@ KINDS = {
     'min': 'ulong', 'max': 'ulong', 'start': 'ulong', 'end': 'ulong',
     'pid_target': 'int, EINVAL',
     'refresh_ms': 'uint', 'obsolete_target': 'bool',
+    'access_bp': 'ulong', 'aggrs': 'ulong', 'min_sample_us': 'ulong',
+    'max_sample_us': 'ulong',
     'action': 'keyword willneed cold pageout hugepage nohugepage '
               'lru_prio lru_deprio migrate_hot migrate_cold stat',
     'apply_interval_us': 'ulong', 'target_nid': 'int',
