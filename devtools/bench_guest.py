@@ -133,9 +133,10 @@ def after_aggregation_us(seconds=10):
 
 def tuning_cost(res):
     """What the intervals tuning adds to a window's end, on the running
-    paddr kdamond: its callback without tuning, then tuning every window
-    (bounds that keep the intervals: every tuning scores all regions
-    and sets the attributes again, converting every region)."""
+    paddr kdamond (tried_regions_count regions): its callback without
+    tuning, then tuning every window, with bounds that keep the
+    intervals (every tuning scores all regions and sets the attributes
+    again, converting every region)."""
     goal = t.ctx() + '/monitoring_attrs/intervals/intervals_goal/'
     res['after_aggregation_us'] = after_aggregation_us()
     for name, v in (('access_bp', '400'), ('aggrs', '1'),
@@ -220,7 +221,6 @@ def main():
     if os.path.exists(t.kd() + '/refresh_ms'):
         refresh_cost(res)
     if os.path.exists(t.ctx() + '/monitoring_attrs/intervals/intervals_goal'):
-        res['tuning_regions'] = len(t.numbered(tried))
         tuning_cost(res)
     ok(t.kd() + '/state', 'off')
     t.reset()
