@@ -33,15 +33,22 @@ def load_table(tree):
 
 
 def abi_entries(text):
-    """{What: path, ...: the entry's text}"""
+    """{What: path, ...: the entry's text}.  Consecutive What: lines are
+    one entry, as the ABI file's format has it: each path gets its text."""
     entries = {}
-    what = None
+    whats = []
+    in_whats = False
     for line in text.splitlines():
         m = re.match(r'what:\s*(\S+)', line, re.I)
         if m:
-            what = m.group(1)
-            entries[what] = ''
-        elif what:
+            if not in_whats:
+                whats = []
+            in_whats = True
+            whats.append(m.group(1))
+            entries[m.group(1)] = ''
+            continue
+        in_whats = False
+        for what in whats:
             entries[what] += line + '\n'
     return entries
 

@@ -66,9 +66,21 @@ class DocsCheck(unittest.TestCase):
             ' entry of no file of the tree'])
 
     def test_a_file_the_hierarchy_does_not_name(self):
-        self.edit(docs_check.USAGE, 'memcg_path,addr_start', 'addr_start')
+        self.edit(docs_check.USAGE, 'pid_target,obsolete_target',
+                  'pid_target')
         self.assertEqual(docs_check.check(self.tree), [
-            'memcg_path: not in the files hierarchy of ' + docs_check.USAGE])
+            'obsolete_target: not in the files hierarchy of ' +
+            docs_check.USAGE])
+
+    def test_what_lines_share_their_entry(self):
+        # the entry of the files of core_filters/ and ops_filters/ that
+        # work as those of filters/: ten What: lines, one text
+        self.edit(docs_check.ABI, "'memcg_path' never fails\n\t\twith EBUSY "
+                  "and fails with ENOMEM;", "'memcg_path' never fails;")
+        self.assertEqual(docs_check.check(self.tree), [
+            'kdamonds/<K>/contexts/<C>/schemes/<S>/%s/<F>/memcg_path: its'
+            ' ABI entry does not name ENOMEM' % d
+            for d in ('core_filters', 'ops_filters')])
 
 
 if __name__ == '__main__':

@@ -67,6 +67,39 @@ static const char * const damon_sysfs_filter_type_names[] = {
 static_assert(ARRAY_SIZE(damon_sysfs_filter_type_names) ==
 	      NR_DAMOS_FILTER_TYPES);
 
+/**
+ * enum damon_sysfs_filter_layer - the layer that handles a filter
+ * @DAMON_SYSFS_FILTER_ANY_LAYER: either; what filters/ takes.
+ * @DAMON_SYSFS_FILTER_CORE_LAYER: the core, before it tries a region.
+ * @DAMON_SYSFS_FILTER_OPS_LAYER: the operations set, as it applies the
+ *	action.
+ */
+enum damon_sysfs_filter_layer {
+	DAMON_SYSFS_FILTER_ANY_LAYER,
+	DAMON_SYSFS_FILTER_CORE_LAYER,
+	DAMON_SYSFS_FILTER_OPS_LAYER,
+};
+
+/* Where the 6.12 core and operations sets handle each type. */
+static const enum damon_sysfs_filter_layer damon_sysfs_filter_type_layers[] = {
+	[DAMOS_FILTER_TYPE_ANON] = DAMON_SYSFS_FILTER_OPS_LAYER,
+	[DAMOS_FILTER_TYPE_MEMCG] = DAMON_SYSFS_FILTER_OPS_LAYER,
+	[DAMOS_FILTER_TYPE_YOUNG] = DAMON_SYSFS_FILTER_OPS_LAYER,
+	[DAMOS_FILTER_TYPE_ADDR] = DAMON_SYSFS_FILTER_CORE_LAYER,
+	[DAMOS_FILTER_TYPE_TARGET] = DAMON_SYSFS_FILTER_CORE_LAYER,
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_filter_type_layers) ==
+	      NR_DAMOS_FILTER_TYPES);
+
+/* Whether a filters directory of @layer takes filters of @type. */
+static bool damon_sysfs_filter_layer_takes(enum damon_sysfs_filter_layer layer,
+					   enum damos_filter_type type)
+{
+	return layer == DAMON_SYSFS_FILTER_ANY_LAYER ||
+		layer == damon_sysfs_filter_type_layers[type];
+}
+
 /*
  * kdamonds/<K>/contexts/<C>/schemes/<S>/tried_regions/<R> directory
  */
@@ -274,6 +307,7 @@ DAMON_SYSFS_KTYPE(stats);
 /**
  * struct damon_sysfs_filter - a filter of a scheme
  * @kobj:	the directory.
+ * @layer:	the layer its directory is for; fixed at creation.
  * @type:	the &enum damos_filter_type.
  * @matching:	filter out the memory that matches (else, what does not).
  * @memcg_path:	for memcg filters, the path of the memory cgroup, or NULL;
@@ -284,6 +318,7 @@ DAMON_SYSFS_KTYPE(stats);
  */
 struct damon_sysfs_filter {
 	struct kobject kobj;
+	enum damon_sysfs_filter_layer layer;
 	int type;
 	bool matching;
 	char *memcg_path;
@@ -292,16 +327,38 @@ struct damon_sysfs_filter {
 	int target_idx;
 };
 
-DAMON_SYSFS_ENUM_RW(filter, type, type, damon_sysfs_filter_type_names);
-DAMON_SYSFS_BOOL_RW(filter, matching, matching);
-DAMON_SYSFS_UL_RW(filter, addr_start, addr_start);
-DAMON_SYSFS_UL_RW(filter, addr_end, addr_end);
-DAMON_SYSFS_INT_RW(filter, damon_target_idx, target_idx);
-
 static struct damon_sysfs_filter *to_damon_sysfs_filter(struct kobject *kobj)
 {
 	return container_of(kobj, struct damon_sysfs_filter, kobj);
 }
+
+/*
+ * core_filters/ and ops_filters/ refuse the types of the other layer with
+ * -EINVAL, as mainline does; filters/ takes every type.
+ */
+static ssize_t damon_sysfs_filter_type_store(struct kobject *kobj,
+					     struct kobj_attribute *attr,
+					     const char *buf, size_t count)
+{
+	struct damon_sysfs_filter *filter = to_damon_sysfs_filter(kobj);
+	int type = sysfs_match_string(damon_sysfs_filter_type_names, buf);
+
+	if (type < 0)
+		return type;
+	if (!damon_sysfs_filter_layer_takes(filter->layer, type))
+		return -EINVAL;
+	WRITE_ONCE(filter->type, type);
+	return count;
+}
+
+__DAMON_SYSFS_FIELD(filter, type, type, int, 0600, damon_sysfs_enum_show,
+		    damon_sysfs_filter_type_store,
+		    .keywords = damon_sysfs_filter_type_names,
+		    .nr_keywords = ARRAY_SIZE(damon_sysfs_filter_type_names));
+DAMON_SYSFS_BOOL_RW(filter, matching, matching);
+DAMON_SYSFS_UL_RW(filter, addr_start, addr_start);
+DAMON_SYSFS_UL_RW(filter, addr_end, addr_end);
+DAMON_SYSFS_INT_RW(filter, damon_target_idx, target_idx);
 
 /*
  * Guards every filter's memcg_path, which, unlike the scalar files, cannot
@@ -370,8 +427,13 @@ static const struct kobj_type damon_sysfs_filter_ktype = {
 	.default_groups = damon_sysfs_filter_groups,
 };
 
-static struct kobject *damon_sysfs_filter_create(struct kobject *parent,
-						 const char *name)
+/*
+ * A new filter reads anon in every directory, as in mainline, even in
+ * core_filters/, which refuses that type when it is written.
+ */
+static struct kobject *
+damon_sysfs_filter_create_in(struct kobject *parent, const char *name,
+			     enum damon_sysfs_filter_layer layer)
 {
 	struct damon_sysfs_filter *filter;
 	int err;
@@ -379,14 +441,37 @@ static struct kobject *damon_sysfs_filter_create(struct kobject *parent,
 	filter = kzalloc(sizeof(*filter), GFP_KERNEL);
 	if (!filter)
 		return ERR_PTR(-ENOMEM);
+	filter->layer = layer;
 	filter->type = DAMON_SYSFS_DEFAULT_FILTER_TYPE;
 	err = damon_sysfs_add_dir(&filter->kobj, &damon_sysfs_filter_ktype,
 				  parent, name);
 	return err ? ERR_PTR(err) : &filter->kobj;
 }
 
+static struct kobject *damon_sysfs_filter_create(struct kobject *parent,
+						 const char *name)
+{
+	return damon_sysfs_filter_create_in(parent, name,
+					    DAMON_SYSFS_FILTER_ANY_LAYER);
+}
+
+static struct kobject *damon_sysfs_core_filter_create(struct kobject *parent,
+						      const char *name)
+{
+	return damon_sysfs_filter_create_in(parent, name,
+					    DAMON_SYSFS_FILTER_CORE_LAYER);
+}
+
+static struct kobject *damon_sysfs_ops_filter_create(struct kobject *parent,
+						     const char *name)
+{
+	return damon_sysfs_filter_create_in(parent, name,
+					    DAMON_SYSFS_FILTER_OPS_LAYER);
+}
+
 /*
- * kdamonds/<K>/contexts/<C>/schemes/<S>/filters directory
+ * kdamonds/<K>/contexts/<C>/schemes/<S>/{filters,core_filters,ops_filters}
+ * directories
  */
 
 DAMON_SYSFS_ARRAY_KTYPE(filters, nr_filters);
@@ -394,6 +479,20 @@ DAMON_SYSFS_ARRAY_KTYPE(filters, nr_filters);
 static const struct damon_sysfs_array_type damon_sysfs_filters_type = {
 	.ktype = &damon_sysfs_filters_ktype,
 	.create_item = damon_sysfs_filter_create,
+	.destroy_item = damon_sysfs_put,
+	.max_nr = DAMON_SYSFS_MAX_NR,
+};
+
+static const struct damon_sysfs_array_type damon_sysfs_core_filters_type = {
+	.ktype = &damon_sysfs_filters_ktype,
+	.create_item = damon_sysfs_core_filter_create,
+	.destroy_item = damon_sysfs_put,
+	.max_nr = DAMON_SYSFS_MAX_NR,
+};
+
+static const struct damon_sysfs_array_type damon_sysfs_ops_filters_type = {
+	.ktype = &damon_sysfs_filters_ktype,
+	.create_item = damon_sysfs_ops_filter_create,
 	.destroy_item = damon_sysfs_put,
 	.max_nr = DAMON_SYSFS_MAX_NR,
 };
@@ -701,7 +800,9 @@ damon_sysfs_access_pattern_create(struct kobject *parent)
  * @access_pattern: access_pattern/.
  * @quotas:	quotas/.
  * @watermarks:	watermarks/.
- * @filters:	filters/.
+ * @filters:	filters/: filters of any layer.
+ * @core_filters: core_filters/: filters the core handles.
+ * @ops_filters: ops_filters/: filters the operations set handles.
  * @stats:	stats/.
  * @tried_regions: tried_regions/.
  */
@@ -714,6 +815,8 @@ struct damon_sysfs_scheme {
 	struct damon_sysfs_quotas *quotas;
 	struct damon_sysfs_watermarks *watermarks;
 	struct damon_sysfs_array *filters;
+	struct damon_sysfs_array *core_filters;
+	struct damon_sysfs_array *ops_filters;
 	struct damon_sysfs_stats *stats;
 	struct damon_sysfs_scheme_regions *tried_regions;
 };
@@ -744,12 +847,37 @@ static void damon_sysfs_scheme_destroy(struct kobject *kobj)
 		damon_sysfs_array_destroy(&scheme->tried_regions->arr);
 	if (scheme->stats)
 		damon_sysfs_put(&scheme->stats->kobj);
+	damon_sysfs_array_destroy(scheme->ops_filters);
+	damon_sysfs_array_destroy(scheme->core_filters);
 	damon_sysfs_array_destroy(scheme->filters);
 	if (scheme->watermarks)
 		damon_sysfs_put(&scheme->watermarks->kobj);
 	damon_sysfs_quotas_destroy(scheme->quotas);
 	damon_sysfs_access_pattern_destroy(scheme->access_pattern);
 	damon_sysfs_put(kobj);
+}
+
+/* filters/, core_filters/ and ops_filters/, each linked once made. */
+static int damon_sysfs_scheme_add_filters(struct damon_sysfs_scheme *scheme)
+{
+	struct damon_sysfs_array *arr;
+
+	arr = damon_sysfs_array_create(&scheme->kobj, "filters",
+				       &damon_sysfs_filters_type);
+	if (IS_ERR(arr))
+		return PTR_ERR(arr);
+	scheme->filters = arr;
+	arr = damon_sysfs_array_create(&scheme->kobj, "core_filters",
+				       &damon_sysfs_core_filters_type);
+	if (IS_ERR(arr))
+		return PTR_ERR(arr);
+	scheme->core_filters = arr;
+	arr = damon_sysfs_array_create(&scheme->kobj, "ops_filters",
+				       &damon_sysfs_ops_filters_type);
+	if (IS_ERR(arr))
+		return PTR_ERR(arr);
+	scheme->ops_filters = arr;
+	return 0;
 }
 
 /* The children of a scheme, each linked only once made. */
@@ -781,11 +909,9 @@ static int damon_sysfs_scheme_add_children(struct damon_sysfs_scheme *scheme)
 		return err;
 	scheme->watermarks = wmarks;
 
-	arr = damon_sysfs_array_create(&scheme->kobj, "filters",
-				       &damon_sysfs_filters_type);
-	if (IS_ERR(arr))
-		return PTR_ERR(arr);
-	scheme->filters = arr;
+	err = damon_sysfs_scheme_add_filters(scheme);
+	if (err)
+		return err;
 
 	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
 	if (!stats)
@@ -1006,6 +1132,20 @@ static int damon_sysfs_build_filter(struct damos *s,
 	return 0;
 }
 
+static int damon_sysfs_build_filters(struct damos *s,
+				     const struct damon_sysfs_array *filters)
+{
+	int i, err;
+
+	for (i = 0; i < filters->nr; i++) {
+		err = damon_sysfs_build_filter(s,
+				to_damon_sysfs_filter(filters->items[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Migration needs a node that is there; other actions ignore the node. */
 static int damon_sysfs_check_nid(enum damos_action action, int nid)
 {
@@ -1027,7 +1167,7 @@ static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
 	struct damos_watermarks wmarks;
 	struct damos_quota quota;
 	struct damos *s;
-	int i, err;
+	int err;
 
 	err = damon_sysfs_build_pattern(&pattern, scheme->access_pattern);
 	if (err)
@@ -1046,15 +1186,17 @@ static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
 	err = damon_sysfs_build_goals(&s->quota, scheme->quotas->goals);
 	if (err)
 		return err;
-	for (i = 0; i < scheme->filters->nr; i++) {
-		struct damon_sysfs_filter *filter =
-			to_damon_sysfs_filter(scheme->filters->items[i]);
-
-		err = damon_sysfs_build_filter(s, filter);
-		if (err)
-			return err;
-	}
-	return 0;
+	/*
+	 * In mainline's order: the filters of core_filters/, then those of
+	 * ops_filters/, then those of filters/.  6.12 keeps them in one list
+	 * and each layer takes its own types from it.
+	 */
+	err = damon_sysfs_build_filters(s, scheme->core_filters);
+	if (!err)
+		err = damon_sysfs_build_filters(s, scheme->ops_filters);
+	if (!err)
+		err = damon_sysfs_build_filters(s, scheme->filters);
+	return err;
 }
 
 /**

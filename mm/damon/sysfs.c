@@ -1037,6 +1037,20 @@ static void damon_sysfs_publish_intervals(struct damon_ctx *ctx)
 }
 
 /*
+ * When @s is next applied if its apply interval starts now, in the
+ * intervals of @ctx, as damon_add_scheme() and damon_set_attrs() count it.
+ */
+static unsigned long damon_sysfs_next_apply_sis(struct damon_ctx *ctx,
+						struct damos *s)
+{
+	unsigned long interval = s->apply_interval_us ?:
+		ctx->attrs.aggr_interval;
+
+	return ctx->passed_sample_intervals +
+		interval / (ctx->attrs.sample_interval ?: 1);
+}
+
+/*
  * damon_set_attrs() at a window's end, before the apply step.  Mainline
  * tunes right after its apply step, and its damon_set_attrs() then counts
  * the next apply of every scheme from now in the new intervals.  So that
@@ -1063,9 +1077,7 @@ static void damon_sysfs_set_attrs_before_apply(struct damon_ctx *ctx,
 	damon_for_each_scheme(s, ctx) {
 		if (applies && passed >= s->next_apply_sis)
 			continue;
-		s->next_apply_sis = passed +
-			(s->apply_interval_us ?: attrs->aggr_interval) /
-			(attrs->sample_interval ?: 1);
+		s->next_apply_sis = damon_sysfs_next_apply_sis(ctx, s);
 	}
 }
 
@@ -1484,7 +1496,6 @@ static bool damon_sysfs_attrs_equal(const struct damon_attrs *a,
 static int damon_sysfs_save_schemes_state(struct damon_ctx *ctx,
 					  struct damon_ctx *src)
 {
-	unsigned long sample = ctx->attrs.sample_interval ?: 1;
 	struct damos *d, *s;
 	int nr = 0;
 
@@ -1496,9 +1507,7 @@ static int damon_sysfs_save_schemes_state(struct damon_ctx *ctx,
 		if (s->apply_interval_us == d->apply_interval_us)
 			s->next_apply_sis = d->next_apply_sis;
 		else
-			s->next_apply_sis = ctx->passed_sample_intervals +
-				(s->apply_interval_us ?:
-				 ctx->attrs.aggr_interval) / sample;
+			s->next_apply_sis = damon_sysfs_next_apply_sis(ctx, s);
 		s = list_next_entry(s, list);
 		nr++;
 	}
@@ -1513,7 +1522,6 @@ static int damon_sysfs_save_schemes_state(struct damon_ctx *ctx,
 static void damon_sysfs_restore_apply_sis(struct damon_ctx *ctx,
 					  struct damon_ctx *src, int nr_kept)
 {
-	unsigned long sample = ctx->attrs.sample_interval ?: 1;
 	struct damos *d, *s;
 	int i = 0;
 
@@ -1524,9 +1532,7 @@ static void damon_sysfs_restore_apply_sis(struct damon_ctx *ctx,
 			s = list_next_entry(s, list);
 			continue;
 		}
-		d->next_apply_sis = ctx->passed_sample_intervals +
-			(d->apply_interval_us ?: ctx->attrs.aggr_interval) /
-			sample;
+		d->next_apply_sis = damon_sysfs_next_apply_sis(ctx, d);
 	}
 }
 

@@ -44,10 +44,70 @@ static void damon_sysfs_test_scheme_keywords(struct kunit *test)
 			-EINVAL);
 }
 
+struct damon_sysfs_filter_type_case {
+	const char *desc;
+	enum damon_sysfs_filter_layer layer;
+	const char *written;
+	int ret;		/* 0: the length written */
+};
+
+static const struct damon_sysfs_filter_type_case
+damon_sysfs_filter_type_cases[] = {
+	{ "any layer takes anon", DAMON_SYSFS_FILTER_ANY_LAYER, "anon\n", 0 },
+	{ "any layer takes addr", DAMON_SYSFS_FILTER_ANY_LAYER, "addr", 0 },
+	{ "core takes addr", DAMON_SYSFS_FILTER_CORE_LAYER, "addr\n", 0 },
+	{ "core takes target", DAMON_SYSFS_FILTER_CORE_LAYER, "target", 0 },
+	{ "core refuses anon", DAMON_SYSFS_FILTER_CORE_LAYER, "anon",
+	  -EINVAL },
+	{ "core refuses memcg", DAMON_SYSFS_FILTER_CORE_LAYER, "memcg\n",
+	  -EINVAL },
+	{ "core refuses young", DAMON_SYSFS_FILTER_CORE_LAYER, "young",
+	  -EINVAL },
+	{ "ops takes anon", DAMON_SYSFS_FILTER_OPS_LAYER, "anon", 0 },
+	{ "ops takes memcg", DAMON_SYSFS_FILTER_OPS_LAYER, "memcg", 0 },
+	{ "ops takes young", DAMON_SYSFS_FILTER_OPS_LAYER, "young\n", 0 },
+	{ "ops refuses addr", DAMON_SYSFS_FILTER_OPS_LAYER, "addr", -EINVAL },
+	{ "ops refuses target", DAMON_SYSFS_FILTER_OPS_LAYER, "target\n",
+	  -EINVAL },
+	{ "no such type", DAMON_SYSFS_FILTER_ANY_LAYER, "hugepage_size",
+	  -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(damon_sysfs_filter_type, damon_sysfs_filter_type_cases,
+		       desc);
+
+/*
+ * A filter's type file takes the types of its directory's layer; a refused
+ * type leaves the filter as it was.
+ */
+static void damon_sysfs_test_filter_type_layer(struct kunit *test)
+{
+	const struct damon_sysfs_filter_type_case *c = test->param_value;
+	size_t len = strlen(c->written);
+	struct damon_sysfs_filter filter = {
+		.layer = c->layer,
+		.type = NR_DAMOS_FILTER_TYPES,	/* no type: a canary */
+	};
+	ssize_t ret;
+
+	ret = damon_sysfs_filter_type_store(&filter.kobj,
+					    &damon_sysfs_filter_type.kattr,
+					    c->written, len);
+	if (c->ret) {
+		KUNIT_EXPECT_EQ(test, ret, (ssize_t)c->ret);
+		KUNIT_EXPECT_EQ(test, filter.type, NR_DAMOS_FILTER_TYPES);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, ret, (ssize_t)len);
+	KUNIT_EXPECT_EQ(test, filter.type,
+			sysfs_match_string(damon_sysfs_filter_type_names,
+					   c->written));
+}
+
 /* --- a schemes directory in memory ------------------------------------------ */
 
 #define TEST_NR_GOALS	2
-#define TEST_NR_FILTERS	2
+#define TEST_NR_FILTERS	4
 
 struct damon_sysfs_test_scheme {
 	struct kunit *test;
@@ -65,6 +125,12 @@ struct damon_sysfs_test_scheme {
 	struct damon_sysfs_array filters;
 	struct kobject *filter_items[TEST_NR_FILTERS];
 	struct damon_sysfs_filter filter[TEST_NR_FILTERS];
+	struct damon_sysfs_array core_filters;
+	struct kobject *core_filter_items[TEST_NR_FILTERS];
+	struct damon_sysfs_filter core_filter[TEST_NR_FILTERS];
+	struct damon_sysfs_array ops_filters;
+	struct kobject *ops_filter_items[TEST_NR_FILTERS];
+	struct damon_sysfs_filter ops_filter[TEST_NR_FILTERS];
 };
 
 /* A valid scheme: stat on everything, no goals, no filters. */
@@ -86,6 +152,8 @@ damon_sysfs_test_scheme(struct kunit *test)
 	t->scheme.quotas = &t->quotas;
 	t->scheme.watermarks = &t->wmarks;
 	t->scheme.filters = &t->filters;
+	t->scheme.core_filters = &t->core_filters;
+	t->scheme.ops_filters = &t->ops_filters;
 	t->ap.sz = &t->sz;
 	t->ap.nr_accesses = &t->nr_accesses;
 	t->ap.age = &t->age;
@@ -96,10 +164,15 @@ damon_sysfs_test_scheme(struct kunit *test)
 	t->quotas.goals = &t->goals;
 	t->goals.items = t->goal_items;
 	t->filters.items = t->filter_items;
+	t->core_filters.items = t->core_filter_items;
+	t->ops_filters.items = t->ops_filter_items;
 	for (i = 0; i < TEST_NR_GOALS; i++)
 		t->goal_items[i] = &t->goal[i].kobj;
-	for (i = 0; i < TEST_NR_FILTERS; i++)
+	for (i = 0; i < TEST_NR_FILTERS; i++) {
 		t->filter_items[i] = &t->filter[i].kobj;
+		t->core_filter_items[i] = &t->core_filter[i].kobj;
+		t->ops_filter_items[i] = &t->ops_filter[i].kobj;
+	}
 	return t;
 }
 
@@ -318,6 +391,98 @@ static void damon_sysfs_test_memcg_filter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->memcg_id, mem_cgroup_id(root_mem_cgroup));
 }
 
+static void damon_sysfs_test_expect_filter(struct kunit *test,
+					   const struct damos_filter *f,
+					   enum damos_filter_type type,
+					   bool matching, unsigned long addr,
+					   int target_idx)
+{
+	KUNIT_EXPECT_EQ(test, f->type, type);
+	KUNIT_EXPECT_EQ(test, f->matching, matching);
+	if (type == DAMOS_FILTER_TYPE_ADDR)
+		KUNIT_EXPECT_EQ(test, f->addr_range.start, addr);
+	if (type == DAMOS_FILTER_TYPE_TARGET)
+		KUNIT_EXPECT_EQ(test, f->target_idx, target_idx);
+}
+
+/* @a and @b filter the same memory the same way. */
+static void damon_sysfs_test_expect_same_filter(struct kunit *test,
+						const struct damos_filter *a,
+						const struct damos_filter *b)
+{
+	KUNIT_EXPECT_EQ(test, a->type, b->type);
+	KUNIT_EXPECT_EQ(test, a->matching, b->matching);
+	if (a->type != b->type)
+		return;
+	if (a->type == DAMOS_FILTER_TYPE_ADDR) {
+		KUNIT_EXPECT_EQ(test, a->addr_range.start, b->addr_range.start);
+		KUNIT_EXPECT_EQ(test, a->addr_range.end, b->addr_range.end);
+	} else if (a->type == DAMOS_FILTER_TYPE_TARGET) {
+		KUNIT_EXPECT_EQ(test, a->target_idx, b->target_idx);
+	} else if (a->type == DAMOS_FILTER_TYPE_MEMCG) {
+		KUNIT_EXPECT_EQ(test, a->memcg_id, b->memcg_id);
+	}
+}
+
+/*
+ * The filters of core_filters/, then of ops_filters/, then of filters/, as
+ * mainline installs them; the same filters written to filters/ alone, in
+ * that order, build the same list.
+ */
+static void damon_sysfs_test_filters_order(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
+	struct damon_sysfs_test_scheme *u = damon_sysfs_test_scheme(test);
+	struct damos_filter *f, *g;
+	struct damos *s, *s2;
+
+	t->core_filters.nr = 2;
+	t->core_filter[0].type = DAMOS_FILTER_TYPE_ADDR;
+	t->core_filter[0].matching = true;
+	t->core_filter[0].addr_start = 0x1000;
+	t->core_filter[0].addr_end = 0x2000;
+	t->core_filter[1].type = DAMOS_FILTER_TYPE_TARGET;
+	t->core_filter[1].target_idx = 1;
+	t->ops_filters.nr = 1;
+	t->ops_filter[0].type = DAMOS_FILTER_TYPE_YOUNG;
+	t->ops_filter[0].matching = true;
+	t->filters.nr = 1;
+	t->filter[0].type = DAMOS_FILTER_TYPE_ADDR;
+	t->filter[0].addr_start = 0x3000;
+	t->filter[0].addr_end = 0x4000;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+
+	f = list_first_entry(&s->filters, struct damos_filter, list);
+	damon_sysfs_test_expect_filter(test, f, DAMOS_FILTER_TYPE_ADDR, true,
+				       0x1000, 0);
+	f = list_next_entry(f, list);
+	damon_sysfs_test_expect_filter(test, f, DAMOS_FILTER_TYPE_TARGET,
+				       false, 0, 1);
+	f = list_next_entry(f, list);
+	damon_sysfs_test_expect_filter(test, f, DAMOS_FILTER_TYPE_YOUNG, true,
+				       0, 0);
+	f = list_next_entry(f, list);
+	damon_sysfs_test_expect_filter(test, f, DAMOS_FILTER_TYPE_ADDR, false,
+				       0x3000, 0);
+	KUNIT_EXPECT_TRUE(test, list_is_last(&f->list, &s->filters));
+
+	/* the same filters, in filters/ only */
+	u->filters.nr = 4;
+	u->filter[0] = t->core_filter[0];
+	u->filter[1] = t->core_filter[1];
+	u->filter[2] = t->ops_filter[0];
+	u->filter[3] = t->filter[0];
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, u, &s2), 0);
+	g = list_first_entry(&s2->filters, struct damos_filter, list);
+	damos_for_each_filter(f, s) {
+		KUNIT_ASSERT_FALSE(test,
+				   list_entry_is_head(g, &s2->filters, list));
+		damon_sysfs_test_expect_same_filter(test, g, f);
+		g = list_next_entry(g, list);
+	}
+	KUNIT_EXPECT_TRUE(test, list_entry_is_head(g, &s2->filters, list));
+}
+
 /* --- tried regions: when an update has seen one apply pass ------------------ */
 
 struct damon_sysfs_settle_case {
@@ -444,6 +609,9 @@ static struct kunit_case damon_sysfs_schemes_test_cases[] = {
 			 damon_sysfs_scheme_gen_params),
 	KUNIT_CASE(damon_sysfs_test_scheme_valid),
 	KUNIT_CASE(damon_sysfs_test_memcg_filter),
+	KUNIT_CASE(damon_sysfs_test_filters_order),
+	KUNIT_CASE_PARAM(damon_sysfs_test_filter_type_layer,
+			 damon_sysfs_filter_type_gen_params),
 	KUNIT_CASE_PARAM(damon_sysfs_test_tried_settle,
 			 damon_sysfs_settle_gen_params),
 	KUNIT_CASE(damon_sysfs_test_tried_walk),

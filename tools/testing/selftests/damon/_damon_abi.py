@@ -24,7 +24,8 @@ File = collections.namedtuple('File', 'mode default write read')
 # the numbered directories, by the name of their parent
 NUMBERED = {'kdamonds': '<K>', 'contexts': '<C>', 'targets': '<T>',
             'regions': '<R>', 'schemes': '<S>', 'goals': '<G>',
-            'filters': '<F>', 'tried_regions': '<R>'}
+            'filters': '<F>', 'core_filters': '<F>', 'ops_filters': '<F>',
+            'tried_regions': '<R>'}
 
 NUMBER = ('EINVAL', 'ERANGE')           # kstrto*() of a value file
 EINVAL = ('EINVAL',)                    # files of 6.12 that say EINVAL
@@ -102,6 +103,10 @@ FILES = {
     S + 'filters/<F>/damon_target_idx': _rw('0'),
     S + 'tried_regions/total_bytes': _ro('0'),
 }
+# core_filters/ and ops_filters/ (6.15) have the files of filters/
+for _dir in ('core_filters', 'ops_filters'):
+    for _name in [n for n in FILES if n.startswith(S + 'filters/')]:
+        FILES[_name.replace('/filters/', '/%s/' % _dir)] = FILES[_name]
 for _range in ('sz', 'nr_accesses', 'age'):
     for _end in ('min', 'max'):
         FILES['%saccess_pattern/%s/%s' % (S, _range, _end)] = _rw('0')

@@ -263,14 +263,15 @@ def setup_kdamond(ops='vaddr', pids=(), regions=None, nr_kdamonds=1, k=0):
 
 def one_of_each():
     """kdamonds/0 with one directory at every level: context, target,
-    region, scheme, filter and quota goal."""
+    region, scheme, filter (of each filters directory) and quota goal."""
     ok(KDAMONDS + '/nr_kdamonds', '1')
     ok(kd() + '/contexts/nr_contexts', '1')
     ok(ctx() + '/targets/nr_targets', '1')
     ok(target() + '/regions/nr_regions', '1')
     ok(ctx() + '/schemes/nr_schemes', '1')
     scheme = ctx() + '/schemes/0'
-    ok(scheme + '/filters/nr_filters', '1')
+    for filters in ('filters', 'core_filters', 'ops_filters'):
+        ok('%s/%s/nr_filters' % (scheme, filters), '1')
     ok(scheme + '/quotas/goals/nr_goals', '1')
 
 

@@ -194,6 +194,56 @@ def intervals_autotune_through_damo():
         wait_for(lambda: not running(), 'damo to stop DAMON')
 
 
+def filters_of(filters_dir):
+    base = scheme_file(filters_dir) + '/'
+    return [tuple(value('%s%d/%s' % (base, i, f))
+                  for f in ('type', 'matching'))
+            for i in range(int(value(base + 'nr_filters')))]
+
+
+@test(timeout=300)
+def filters_through_damo():
+    """damo, seeing core_filters/, writes each of its filters to the
+    directory of its layer and none to filters/; DAMON runs with them, and
+    damo report damon shows them.  An allow filter, which 6.12 has not
+    (no allow file), fails, and DAMON does not start."""
+    with Workload() as w:
+        damo('start', str(w.pid), '--damos_action', 'stat',
+             '--damos_filter', 'reject', 'addr', str(w.start), str(w.end),
+             '--damos_filter', 'reject', 'target', '0',
+             '--damos_filter', 'reject', 'none', 'anon',
+             '--damos_filter', 'reject', 'memcg', '/',
+             '--damos_filter', 'reject', 'young')
+        wait_for(running, 'damo to start DAMON')
+        found = {d: filters_of(d) for d in
+                 ('core_filters', 'ops_filters', 'filters')}
+        print('# filters: %s' % found)
+        if found != {'core_filters': [('addr', 'Y'), ('target', 'Y')],
+                     'ops_filters': [('anon', 'N'), ('memcg', 'Y'),
+                                     ('young', 'Y')],
+                     'filters': []}:
+            raise Failure('damo wrote %s' % found)
+        if value(scheme_file('ops_filters/1/memcg_path')) != '/':
+            raise Failure('memcg_path of the memcg filter')
+        out = damo('report', 'damon', '--raw')
+        words = ['reject addr', 'reject target 0', 'reject none anon',
+                 'reject memcg /', 'reject young']
+        at = [out.find(word) for word in words]
+        if -1 in at or at != sorted(at):
+            raise Failure('damo report damon shows the filters at %s' % at)
+        damo('stop')
+        wait_for(lambda: not running(), 'damo to stop DAMON')
+        try:
+            damo('start', str(w.pid), '--damos_action', 'stat',
+                 '--damos_filter', 'allow', 'anon')
+        except Failure as e:
+            print('# an allow filter: %s' % e)
+        else:
+            raise Failure('damo started DAMON with an allow filter')
+        if running():
+            raise Failure('DAMON runs after the failed start')
+
+
 if __name__ == '__main__':
     if not DAMO or not os.path.exists(DAMO):
         print('1..0 # SKIP damo not found (set DAMO to its executable)')

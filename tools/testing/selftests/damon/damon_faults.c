@@ -215,6 +215,17 @@ static void make_filters(const char *scheme)
 	must(pathf("%s4/damon_target_idx", f), "1");
 }
 
+/* A filter in each of core_filters/ and ops_filters/ (6.15). */
+static void make_layer_filters(const char *scheme)
+{
+	must(pathf("%s/core_filters/nr_filters", scheme), "1");
+	must(pathf("%s/core_filters/0/type", scheme), "addr");
+	must(pathf("%s/core_filters/0/addr_end", scheme), "4096");
+	must(pathf("%s/ops_filters/nr_filters", scheme), "1");
+	must(pathf("%s/ops_filters/0/type", scheme), "memcg");
+	must(pathf("%s/ops_filters/0/memcg_path", scheme), "/" CGROUP);
+}
+
 /* Scheme 1: quotas, goals, watermarks and every filter. */
 static void rich_scheme(void)
 {
@@ -229,6 +240,7 @@ static void rich_scheme(void)
 	make_goals(SCHEME(1));
 	must(SCHEME(1) "/watermarks/metric", "none");
 	make_filters(SCHEME(1));
+	make_layer_filters(SCHEME(1));
 }
 
 static void make_schemes(void)

@@ -245,6 +245,15 @@ static const char *scheme_path(struct worker *w)
 	return pathf("%s/schemes/%u", ctx_path(w), rnd(w, 2));
 }
 
+/* filters/, or core_filters/ or ops_filters/ (6.15), of a scheme */
+static const char *filters_path(struct worker *w)
+{
+	static const char * const dirs[] = { "filters", "core_filters",
+					     "ops_filters" };
+
+	return pathf("%s/%s", scheme_path(w), dirs[rnd(w, 3)]);
+}
+
 /* Values, good and bad, for a kind of file. */
 static const char * const numbers[] = { "0", "1", "3", "10", "4096", "20000",
 	"1000000", "18446744073709551615", "18446744073709551616", "-1",
@@ -370,13 +379,13 @@ static const char *value_file(struct worker *w, const char **val)
 		return pathf("%s/watermarks/%s", s, pick(w, wmarks, ARRAY_SIZE(wmarks)));
 	case 12:
 		*val = pick(w, filter_types, ARRAY_SIZE(filter_types));
-		return pathf("%s/filters/%u/type", s, rnd(w, 2));
+		return pathf("%s/%u/type", filters_path(w), rnd(w, 2));
 	case 13:
 		*val = pick(w, bools, ARRAY_SIZE(bools));
-		return pathf("%s/filters/%u/matching", s, rnd(w, 2));
+		return pathf("%s/%u/matching", filters_path(w), rnd(w, 2));
 	case 14:
 		*val = pathf("/damon_stress_%u\n", rnd(w, NR_CGROUPS + 1));
-		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
+		return pathf("%s/%u/memcg_path", filters_path(w), rnd(w, 2));
 	case 15:
 		*val = rnd(w, 4) ? pick(w, refresh, ARRAY_SIZE(refresh)) :
 			pick(w, small, ARRAY_SIZE(small));
@@ -397,7 +406,7 @@ static const char *value_file(struct worker *w, const char **val)
 			     rnd(w, 2) ? "min_sample_us" : "max_sample_us");
 	default:
 		*val = small_or_number(w);
-		return pathf("%s/filters/%u/%s", s, rnd(w, 2),
+		return pathf("%s/%u/%s", filters_path(w), rnd(w, 2),
 			     pick(w, addr_files, ARRAY_SIZE(addr_files)));
 	}
 }
@@ -423,7 +432,7 @@ static const char *nr_file(struct worker *w, const char **val)
 	case 4:
 		return pathf("%s/schemes/nr_schemes", ctx_path(w));
 	case 5:
-		return pathf("%s/filters/nr_filters", s);
+		return pathf("%s/nr_filters", filters_path(w));
 	case 6:
 		return pathf("%s/quotas/goals/nr_goals", s);
 	default:
@@ -456,7 +465,7 @@ static const char *read_file(struct worker *w)
 	case 5:
 		return pathf("%s/quotas/effective_bytes", s);
 	case 6:
-		return pathf("%s/filters/%u/memcg_path", s, rnd(w, 2));
+		return pathf("%s/%u/memcg_path", filters_path(w), rnd(w, 2));
 	default:
 		return value_file(w, &v);
 	}

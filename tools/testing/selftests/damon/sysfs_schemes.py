@@ -26,6 +26,10 @@ def scheme(s=0, k=0):
     return '%s/schemes/%d' % (ctx(k), s)
 
 
+# filters/, and core_filters/ and ops_filters/ (6.15), each with the same
+# files
+FILTERS_DIRS = ('filters', 'core_filters', 'ops_filters')
+
 # (path relative to a scheme, mode, default)
 SCHEME_FILES = [
     ('action', 0o600, 'stat'),
@@ -51,6 +55,8 @@ SCHEME_FILES = [
     ('watermarks/mid', 0o600, '0'),
     ('watermarks/low', 0o600, '0'),
     ('filters/nr_filters', 0o600, '0'),
+    ('core_filters/nr_filters', 0o600, '0'),
+    ('ops_filters/nr_filters', 0o600, '0'),
     ('stats/nr_tried', 0o400, '0'),
     ('stats/sz_tried', 0o400, '0'),
     ('stats/nr_applied', 0o400, '0'),
@@ -88,27 +94,30 @@ def check_scheme_instances(nr):
     eq(numbered(ctx() + '/schemes'), list(range(nr)), 'schemes')
     for s in range(nr):
         eq(sorted(os.listdir(scheme(s))),
-           ['access_pattern', 'action', 'apply_interval_us', 'filters',
-            'quotas', 'stats', 'target_nid', 'tried_regions',
-            'watermarks'], scheme(s))
+           ['access_pattern', 'action', 'apply_interval_us',
+            'core_filters', 'filters', 'ops_filters', 'quotas', 'stats',
+            'target_nid', 'tried_regions', 'watermarks'], scheme(s))
         for path, perm, default in SCHEME_FILES:
             is_file(scheme(s) + '/' + path, perm)
             reads(scheme(s) + '/' + path, default)
         ok(scheme(s) + '/quotas/goals/nr_goals', str(nr))
-        ok(scheme(s) + '/filters/nr_filters', str(nr))
         eq(numbered(scheme(s) + '/quotas/goals'), list(range(nr)), 'goals')
-        eq(numbered(scheme(s) + '/filters'), list(range(nr)), 'filters')
+        for filters in FILTERS_DIRS:
+            ok('%s/%s/nr_filters' % (scheme(s), filters), str(nr))
+            eq(numbered('%s/%s' % (scheme(s), filters)), list(range(nr)),
+               filters)
         eq(numbered(scheme(s) + '/tried_regions'), [], 'tried_regions')
         for g in range(nr):
             for path, perm, default in GOAL_FILES:
                 f = '%s/quotas/goals/%d/%s' % (scheme(s), g, path)
                 is_file(f, perm)
                 reads(f, default)
-        for i in range(nr):
-            for path, perm, default in FILTER_FILES:
-                f = '%s/filters/%d/%s' % (scheme(s), i, path)
-                is_file(f, perm)
-                reads(f, default)
+        for filters in FILTERS_DIRS:
+            for i in range(nr):
+                for path, perm, default in FILTER_FILES:
+                    f = '%s/%s/%d/%s' % (scheme(s), filters, i, path)
+                    is_file(f, perm)
+                    reads(f, default)
 
 
 @test
