@@ -1138,8 +1138,10 @@ static int damon_sysfs_build_filters(struct damos *s,
 	int i, err;
 
 	for (i = 0; i < filters->nr; i++) {
-		err = damon_sysfs_build_filter(s,
-				to_damon_sysfs_filter(filters->items[i]));
+		struct damon_sysfs_filter *filter =
+			to_damon_sysfs_filter(filters->items[i]);
+
+		err = damon_sysfs_build_filter(s, filter);
 		if (err)
 			return err;
 	}
