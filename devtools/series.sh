@@ -111,7 +111,7 @@ ours_re=$(git -C "$work/repo" ls-tree -r --name-only HEAD mm | sed 's/[.]/[.]/g'
 	paste -sd'|')
 # the kernel links at the end of each group: the rewrite, the behaviour
 # changes, the selftests, and each addition
-links=" 5 19 28 32 36 42 47 51 "
+links=" 5 19 28 32 36 42 47 52 56 "
 k=0
 for p in "$out"/0*.patch; do
 	case $p in */0000-*) continue ;; esac

@@ -359,6 +359,61 @@ struct damon_sysfs_tuning {
 };
 
 /**
+ * enum damon_sysfs_goal_metric - the metrics of a quota goal's target_metric
+ * @DAMON_SYSFS_GOAL_USER_INPUT: what the user writes to current_value.
+ * @DAMON_SYSFS_GOAL_SOME_MEM_PSI_US: memory pressure stall time.
+ * @DAMON_SYSFS_GOAL_NODE_MEM_USED_BP: the memory of a node in use, in bp
+ *	of the node's memory (mainline 6.16).
+ * @DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP: likewise, the free memory.
+ * @NR_DAMON_SYSFS_GOAL_METRICS: the number of metrics.
+ *
+ * The first two are those of &enum damos_quota_goal_metric; the 6.12 core
+ * measures neither node metric, which the interface measures for it.
+ */
+enum damon_sysfs_goal_metric {
+	DAMON_SYSFS_GOAL_USER_INPUT,
+	DAMON_SYSFS_GOAL_SOME_MEM_PSI_US,
+	DAMON_SYSFS_GOAL_NODE_MEM_USED_BP,
+	DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP,
+	NR_DAMON_SYSFS_GOAL_METRICS,
+};
+
+/**
+ * struct damon_sysfs_node_goal - a quota goal on a node's memory
+ * @scheme:	the index of its scheme in the context.
+ * @goal:	its index in the goals of that scheme's quota.
+ * @dir:	the index of its directory in the scheme's goals/.
+ * @metric:	%DAMON_SYSFS_GOAL_NODE_MEM_USED_BP or _FREE_BP.
+ * @nid:	the node.
+ * @value:	in a snapshot, the value the kdamond last used.
+ * @read:	in a snapshot, @value was read.
+ */
+struct damon_sysfs_node_goal {
+	int scheme;
+	int goal;
+	int dir;
+	int metric;
+	int nid;
+	unsigned long value;
+	bool read;
+};
+
+/**
+ * struct damon_sysfs_node_goals - the quota goals on node memory of a context
+ * @nr:		the goals in @goals, sorted by scheme, then goal.
+ * @size:	the room in @goals.
+ * @goals:	the goals.
+ *
+ * The 6.12 core holds each of these goals as a user_input goal, whose
+ * current value the kdamond sets (see damon_sysfs_node_goals_set()).
+ */
+struct damon_sysfs_node_goals {
+	int nr;
+	int size;
+	struct damon_sysfs_node_goal goals[] __counted_by(size);
+};
+
+/**
  * struct damon_sysfs_mailbox - where state writers post calls to a kdamond
  * @lock:	guards @calls, @terminated, @sampled_at, @sample_us,
  *		@ctx_sample_us and @ctx_aggr_us; taken by writers, the refresh
@@ -392,6 +447,9 @@ struct damon_sysfs_tuning {
  *		them.
  * @attrs_pending: @next_attrs are to be set at the next window's end.
  * @tuning:	the intervals auto-tuning.
+ * @node_goals:	the quota goals on node memory of the running context, or
+ *		NULL; given at start, replaced by commits.  Only the kdamond
+ *		touches it once it has started; it frees it at its end.
  * @state_kn:	the kernfs node of the directory's state file, whose
  *		writers break its active protection while they wait (see
  *		damon_sysfs_kdamond_call()), and whose pollers are notified
@@ -418,6 +476,7 @@ struct damon_sysfs_mailbox {
 	struct damon_attrs next_attrs;
 	bool attrs_pending;
 	struct damon_sysfs_tuning tuning;
+	struct damon_sysfs_node_goals *node_goals;
 	struct kernfs_node *state_kn;
 	struct kernfs_node *pid_kn;
 };
@@ -452,7 +511,11 @@ extern const struct damon_sysfs_cmd damon_sysfs_cmd_update_tried_bytes;
 extern const struct damon_sysfs_array_type damon_sysfs_schemes_type;
 
 int damon_sysfs_build_schemes(struct damon_ctx *ctx,
-			      const struct damon_sysfs_array *schemes);
+			      const struct damon_sysfs_array *schemes,
+			      struct damon_sysfs_node_goals **node_goals);
+void damon_sysfs_node_goals_set(struct damon_ctx *ctx,
+				const struct damon_sysfs_node_goals *node_goals,
+				unsigned long apply_sis);
 void damon_sysfs_clear_tried_regions(struct damon_sysfs_array *schemes);
 int damon_sysfs_commit_goal_values(struct damon_ctx *dst, struct damon_ctx *src);
 void damon_sysfs_tried_rebase(struct damon_ctx *ctx);

@@ -21,7 +21,7 @@
 /* Defaults of a new scheme directory, as in the ABI. */
 #define DAMON_SYSFS_DEFAULT_ACTION		DAMOS_STAT
 #define DAMON_SYSFS_DEFAULT_TARGET_NID		NUMA_NO_NODE
-#define DAMON_SYSFS_DEFAULT_GOAL_METRIC		DAMOS_QUOTA_USER_INPUT
+#define DAMON_SYSFS_DEFAULT_GOAL_METRIC		DAMON_SYSFS_GOAL_USER_INPUT
 #define DAMON_SYSFS_DEFAULT_WMARK_METRIC	DAMOS_WMARK_NONE
 #define DAMON_SYSFS_DEFAULT_FILTER_TYPE		DAMOS_FILTER_TYPE_ANON
 
@@ -41,12 +41,29 @@ static const char * const damon_sysfs_action_names[] = {
 static_assert(ARRAY_SIZE(damon_sysfs_action_names) == NR_DAMOS_ACTIONS);
 
 static const char * const damon_sysfs_goal_metric_names[] = {
-	[DAMOS_QUOTA_USER_INPUT] = "user_input",
-	[DAMOS_QUOTA_SOME_MEM_PSI_US] = "some_mem_psi_us",
+	[DAMON_SYSFS_GOAL_USER_INPUT] = "user_input",
+	[DAMON_SYSFS_GOAL_SOME_MEM_PSI_US] = "some_mem_psi_us",
+	[DAMON_SYSFS_GOAL_NODE_MEM_USED_BP] = "node_mem_used_bp",
+	[DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP] = "node_mem_free_bp",
 };
 
 static_assert(ARRAY_SIZE(damon_sysfs_goal_metric_names) ==
-	      NR_DAMOS_QUOTA_GOAL_METRICS);
+	      NR_DAMON_SYSFS_GOAL_METRICS);
+
+/*
+ * The metric the 6.12 core is given for each: it measures none of the node
+ * metrics (mainline 6.16 added them), so the interface measures those and
+ * hands the core a user_input goal (see damon_sysfs_node_goals_set()).
+ */
+static const enum damos_quota_goal_metric damon_sysfs_goal_core_metrics[] = {
+	[DAMON_SYSFS_GOAL_USER_INPUT] = DAMOS_QUOTA_USER_INPUT,
+	[DAMON_SYSFS_GOAL_SOME_MEM_PSI_US] = DAMOS_QUOTA_SOME_MEM_PSI_US,
+	[DAMON_SYSFS_GOAL_NODE_MEM_USED_BP] = DAMOS_QUOTA_USER_INPUT,
+	[DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP] = DAMOS_QUOTA_USER_INPUT,
+};
+
+static_assert(ARRAY_SIZE(damon_sysfs_goal_core_metrics) ==
+	      NR_DAMON_SYSFS_GOAL_METRICS);
 
 static const char * const damon_sysfs_wmark_metric_names[] = {
 	[DAMOS_WMARK_NONE] = "none",
@@ -545,26 +562,31 @@ DAMON_SYSFS_KTYPE(watermarks);
 /**
  * struct damon_sysfs_goal - a quota auto-tuning goal
  * @kobj:	the directory.
- * @metric:	the &enum damos_quota_goal_metric.
+ * @metric:	the &enum damon_sysfs_goal_metric.
  * @target_value: the value of the metric to reach; 0 disables the goal.
- * @current_value: for user_input goals, the value now.
+ * @current_value: for user_input goals, the value now; for node goals, the
+ *		value that the running kdamond last used.
+ * @nid:	for node goals, the node whose memory is measured.
  */
 struct damon_sysfs_goal {
 	struct kobject kobj;
 	int metric;
 	unsigned long target_value;
 	unsigned long current_value;
+	int nid;
 };
 
 DAMON_SYSFS_ENUM_RW(goal, target_metric, metric,
 		    damon_sysfs_goal_metric_names);
 DAMON_SYSFS_UL_RW(goal, target_value, target_value);
 DAMON_SYSFS_UL_RW(goal, current_value, current_value);
+DAMON_SYSFS_INT_RW(goal, nid, nid);
 
 static struct attribute *damon_sysfs_goal_attrs[] = {
 	DAMON_SYSFS_ATTR(goal, target_metric),
 	DAMON_SYSFS_ATTR(goal, target_value),
 	DAMON_SYSFS_ATTR(goal, current_value),
+	DAMON_SYSFS_ATTR(goal, nid),
 	NULL,
 };
 ATTRIBUTE_GROUPS(damon_sysfs_goal);
@@ -1006,34 +1028,219 @@ damon_sysfs_build_pattern(struct damos_access_pattern *pattern,
 					    &pattern->max_age_region);
 }
 
+static bool damon_sysfs_goal_on_node(int metric)
+{
+	return metric == DAMON_SYSFS_GOAL_NODE_MEM_USED_BP ||
+	       metric == DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP;
+}
+
+/* A node goal measures a node that has memory: no other has a ratio. */
+static bool damon_sysfs_node_measurable(int nid)
+{
+	return nid >= 0 && nid < MAX_NUMNODES && node_state(nid, N_MEMORY);
+}
+
+/* @pages of @total pages, in bp; 0 of nothing. */
+static unsigned long damon_sysfs_mem_bp(unsigned long pages,
+					unsigned long total)
+{
+	if (!total)
+		return 0;
+	return div64_u64((u64)pages * 10000, total);
+}
+
+/*
+ * What a node goal of @metric measures on node @nid now: as mainline 6.16,
+ * the node's managed pages that are not free, or those that are, over all
+ * of them.
+ */
+static unsigned long damon_sysfs_node_mem_bp(int metric, int nid)
+{
+	struct sysinfo i;
+
+#ifdef CONFIG_NUMA
+	si_meminfo_node(&i, nid);
+#else
+	si_meminfo(&i);
+#endif
+	if (metric == DAMON_SYSFS_GOAL_NODE_MEM_USED_BP)
+		return damon_sysfs_mem_bp(i.totalram - i.freeram, i.totalram);
+	return damon_sysfs_mem_bp(i.freeram, i.totalram);
+}
+
+/*
+ * A table of the node goals of @schemes, with room for every goal; NULL if
+ * there are no goals at all.
+ */
+static struct damon_sysfs_node_goals *
+damon_sysfs_node_goals_alloc(const struct damon_sysfs_array *schemes)
+{
+	struct damon_sysfs_node_goals *table;
+	int i, size = 0;
+
+	for (i = 0; i < schemes->nr; i++)
+		size += to_damon_sysfs_scheme(schemes->items[i])->quotas->goals->nr;
+	if (!size)
+		return NULL;
+	table = kvzalloc(struct_size(table, goals, size),
+			 GFP_KERNEL | __GFP_NOWARN);
+	if (!table)
+		return ERR_PTR(-ENOMEM);
+	table->size = size;
+	return table;
+}
+
+/* List goal @goal of scheme @scheme, made from goal directory @dir. */
+static void damon_sysfs_node_goals_add(struct damon_sysfs_node_goals *table,
+				       int scheme, int goal, int dir,
+				       int metric, int nid)
+{
+	table->goals[table->nr++] = (struct damon_sysfs_node_goal) {
+		.scheme = scheme,
+		.goal = goal,
+		.dir = dir,
+		.metric = metric,
+		.nid = nid,
+	};
+}
+
 /**
  * damon_sysfs_build_goals() - add the goals of a goals directory to a quota
  * @quota:	the quota; its goals list must be initialized.
  * @goals:	the goals directory.
+ * @node_goals:	where the goals on node memory are listed, with room for
+ *		all of @goals; NULL if @goals has none.
+ * @scheme:	the index of the scheme of @quota.
  *
- * Goals whose target value is 0 are skipped, as in 6.12.
+ * Goals whose target value is 0 are skipped, as in 6.12.  A goal on node
+ * memory becomes a user_input goal whose current value is the node's now.
  *
- * Return: 0 or -ENOMEM; on failure the goals added stay on @quota.
+ * Return: 0; -EINVAL for a goal on node memory whose node is not online or
+ * has no memory; -ENOMEM.  On failure the goals added stay on @quota.
  */
 static int damon_sysfs_build_goals(struct damos_quota *quota,
-				   const struct damon_sysfs_array *goals)
+				   const struct damon_sysfs_array *goals,
+				   struct damon_sysfs_node_goals *node_goals,
+				   int scheme)
 {
-	int i;
+	int i, built = 0;
 
 	for (i = 0; i < goals->nr; i++) {
 		struct damon_sysfs_goal *g = to_damon_sysfs_goal(goals->items[i]);
 		unsigned long target = READ_ONCE(g->target_value);
+		int metric = READ_ONCE(g->metric);
+		int nid = READ_ONCE(g->nid);
+		bool on_node = damon_sysfs_goal_on_node(metric);
 		struct damos_quota_goal *goal;
 
 		if (!target)
 			continue;
-		goal = damos_new_quota_goal(READ_ONCE(g->metric), target);
+		if (on_node && !damon_sysfs_node_measurable(nid))
+			return -EINVAL;
+		goal = damos_new_quota_goal(damon_sysfs_goal_core_metrics[metric],
+					    target);
 		if (!goal)
 			return -ENOMEM;
-		goal->current_value = READ_ONCE(g->current_value);
+		if (on_node) {
+			goal->current_value = damon_sysfs_node_mem_bp(metric, nid);
+			damon_sysfs_node_goals_add(node_goals, scheme, built, i,
+						   metric, nid);
+		} else {
+			goal->current_value = READ_ONCE(g->current_value);
+		}
 		damos_add_quota_goal(quota, goal);
+		built++;
 	}
 	return 0;
+}
+
+/* The goal at @index in the goals of @quota, or NULL. */
+static struct damos_quota_goal *damon_sysfs_nth_goal(struct damos_quota *quota,
+						     int index)
+{
+	struct damos_quota_goal *goal;
+
+	damos_for_each_quota_goal(goal, quota) {
+		if (!index--)
+			return goal;
+	}
+	return NULL;
+}
+
+/* Goal @index of scheme @scheme of @ctx, or NULL. */
+static struct damos_quota_goal *damon_sysfs_scheme_goal(struct damon_ctx *ctx,
+							int scheme, int index)
+{
+	struct damos *s;
+
+	damon_for_each_scheme(s, ctx) {
+		if (!scheme--)
+			return damon_sysfs_nth_goal(&s->quota, index);
+	}
+	return NULL;
+}
+
+/*
+ * Whether the apply step at @apply_sis samples, which comes one sampling
+ * interval from now, adjusts the quota of @s: the scheme is active and due,
+ * and its charge window is over by then (damos_adjust_quota() of 6.12).
+ */
+static bool damon_sysfs_quota_adjusts(struct damon_ctx *ctx, struct damos *s,
+				      unsigned long apply_sis)
+{
+	struct damos_quota *quota = &s->quota;
+	unsigned long end = quota->charged_from +
+		msecs_to_jiffies(quota->reset_interval);
+	unsigned long then = jiffies +
+		usecs_to_jiffies(ctx->attrs.sample_interval) + 1;
+
+	if (!s->wmarks.activated || apply_sis < s->next_apply_sis)
+		return false;
+	return !time_in_range_open(then, quota->charged_from, end);
+}
+
+/**
+ * damon_sysfs_node_goals_set() - give node goals their current values
+ * @ctx:	the running context.
+ * @node_goals:	its goals on node memory, or NULL.
+ * @apply_sis:	the count of samples at the coming apply step.
+ *
+ * Mainline measures a node goal when the quota is adjusted, at the end of
+ * a charge window.  The 6.12 core adjusts it in the apply step, which has
+ * no callback before it but after_sampling, one sampling interval earlier:
+ * there, the goals of the quotas that the step will adjust get the value
+ * of now.  No other goal is touched, so what the core uses is what the
+ * node measured when the adjustment was due.
+ *
+ * Context: the kdamond.
+ */
+void damon_sysfs_node_goals_set(struct damon_ctx *ctx,
+				const struct damon_sysfs_node_goals *node_goals,
+				unsigned long apply_sis)
+{
+	const struct damon_sysfs_node_goal *ng;
+	struct damos_quota_goal *goal;
+	struct damos *s;
+	int i = 0, n = 0;
+
+	if (!node_goals)
+		return;
+	damon_for_each_scheme(s, ctx) {
+		bool adjusts = damon_sysfs_quota_adjusts(ctx, s, apply_sis);
+
+		for (; n < node_goals->nr; n++) {
+			ng = &node_goals->goals[n];
+			if (ng->scheme != i)
+				break;
+			if (!adjusts || !node_state(ng->nid, N_MEMORY))
+				continue;
+			goal = damon_sysfs_nth_goal(&s->quota, ng->goal);
+			if (goal)
+				goal->current_value =
+					damon_sysfs_node_mem_bp(ng->metric, ng->nid);
+		}
+		i++;
+	}
 }
 
 static void damon_sysfs_build_quota(struct damos_quota *quota,
@@ -1161,7 +1368,9 @@ static int damon_sysfs_check_nid(enum damos_action action, int nid)
 }
 
 static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
-				    const struct damon_sysfs_scheme *scheme)
+				    const struct damon_sysfs_scheme *scheme,
+				    struct damon_sysfs_node_goals *node_goals,
+				    int index)
 {
 	enum damos_action action = READ_ONCE(scheme->action);
 	int nid = READ_ONCE(scheme->target_nid);
@@ -1185,7 +1394,8 @@ static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
 	if (!s)
 		return -ENOMEM;
 	damon_add_scheme(ctx, s);
-	err = damon_sysfs_build_goals(&s->quota, scheme->quotas->goals);
+	err = damon_sysfs_build_goals(&s->quota, scheme->quotas->goals,
+				      node_goals, index);
 	if (err)
 		return err;
 	/*
@@ -1201,32 +1411,55 @@ static int damon_sysfs_build_scheme(struct damon_ctx *ctx,
 	return err;
 }
 
+/* Free @node_goals, or return it, NULL if it lists no goal. */
+static struct damon_sysfs_node_goals *
+damon_sysfs_node_goals_trim(struct damon_sysfs_node_goals *node_goals)
+{
+	if (node_goals && !node_goals->nr) {
+		kvfree(node_goals);
+		return NULL;
+	}
+	return node_goals;
+}
+
 /**
  * damon_sysfs_build_schemes() - add the schemes of a schemes directory
  * @ctx:	the context being built.
  * @schemes:	the schemes directory.
+ * @node_goals:	set to the goals on node memory of the schemes built, or
+ *		NULL if there are none; free it with kvfree().
  *
  * Context: damon_sysfs_lock held; takes damon_sysfs_memcg_path_lock.
  * Return: 0; -ERANGE for an access frequency or age minimum that does not
  * fit an unsigned int; -EINVAL for a memcg filter whose path is no online
- * memory cgroup, an addr filter whose end is below its start, or a migrate
- * action to a node that is not online; -ENOMEM.  On failure, what was
- * added stays on @ctx for its destroyer.
+ * memory cgroup, an addr filter whose end is below its start, a migrate
+ * action to a node that is not online, or a goal on the memory of a node
+ * that is not online or has none; -ENOMEM.  On failure, what was added
+ * stays on @ctx for its destroyer, and @node_goals is NULL.
  */
 int damon_sysfs_build_schemes(struct damon_ctx *ctx,
-			      const struct damon_sysfs_array *schemes)
+			      const struct damon_sysfs_array *schemes,
+			      struct damon_sysfs_node_goals **node_goals)
 {
-	int i, err;
+	struct damon_sysfs_node_goals *table;
+	int i, err = 0;
 
 	lockdep_assert_held(&damon_sysfs_lock);
-	for (i = 0; i < schemes->nr; i++) {
+	*node_goals = NULL;
+	table = damon_sysfs_node_goals_alloc(schemes);
+	if (IS_ERR(table))
+		return PTR_ERR(table);
+	for (i = 0; !err && i < schemes->nr; i++) {
 		struct damon_sysfs_scheme *scheme =
 			to_damon_sysfs_scheme(schemes->items[i]);
 
-		err = damon_sysfs_build_scheme(ctx, scheme);
-		if (err)
-			return err;
+		err = damon_sysfs_build_scheme(ctx, scheme, table, i);
 	}
+	if (err) {
+		kvfree(table);
+		return err;
+	}
+	*node_goals = damon_sysfs_node_goals_trim(table);
 	return 0;
 }
 
@@ -1236,8 +1469,13 @@ int damon_sysfs_build_schemes(struct damon_ctx *ctx,
  * the running schemes beyond the tree without a directory to report to.
  */
 
-/* What update_schemes_stats and update_schemes_effective_quotas read. */
+/*
+ * What update_schemes_stats and update_schemes_effective_quotas read; the
+ * latter also the node goals of the tree, and what the kdamond used for
+ * those that it runs.
+ */
 struct damon_sysfs_snapshot {
+	struct damon_sysfs_node_goals *node_goals;
 	int nr;			/* schemes of the tree when posted */
 	int nr_read;		/* schemes the kdamond reported */
 	struct {
@@ -1258,6 +1496,95 @@ static void *damon_sysfs_snapshot_prepare(const struct damon_sysfs_array *arr)
 	return snap;
 }
 
+/*
+ * The node goals of the tree of @schemes, as on and commit would list them
+ * (see damon_sysfs_build_goals()); NULL if there are none.
+ */
+static struct damon_sysfs_node_goals *
+damon_sysfs_node_goals_scan(const struct damon_sysfs_array *schemes)
+{
+	struct damon_sysfs_node_goals *table;
+	int i, j;
+
+	table = damon_sysfs_node_goals_alloc(schemes);
+	if (IS_ERR_OR_NULL(table))
+		return table;
+	for (i = 0; i < schemes->nr; i++) {
+		struct damon_sysfs_array *goals =
+			to_damon_sysfs_scheme(schemes->items[i])->quotas->goals;
+		int built = 0;
+
+		for (j = 0; j < goals->nr; j++) {
+			struct damon_sysfs_goal *g =
+				to_damon_sysfs_goal(goals->items[j]);
+			int metric = READ_ONCE(g->metric);
+
+			if (!READ_ONCE(g->target_value))
+				continue;
+			if (damon_sysfs_goal_on_node(metric))
+				damon_sysfs_node_goals_add(table, i, built, j,
+							   metric,
+							   READ_ONCE(g->nid));
+			built++;
+		}
+	}
+	return damon_sysfs_node_goals_trim(table);
+}
+
+static void *damon_sysfs_quotas_prepare(const struct damon_sysfs_array *arr)
+{
+	struct damon_sysfs_snapshot *snap = damon_sysfs_snapshot_prepare(arr);
+	struct damon_sysfs_node_goals *node_goals;
+
+	if (IS_ERR(snap))
+		return snap;
+	node_goals = damon_sysfs_node_goals_scan(arr);
+	if (IS_ERR(node_goals)) {
+		kvfree(snap);
+		return node_goals;
+	}
+	snap->node_goals = node_goals;
+	return snap;
+}
+
+/* Whether @a and @b are the same goal on the same node's memory. */
+static bool damon_sysfs_node_goal_same(const struct damon_sysfs_node_goal *a,
+				       const struct damon_sysfs_node_goal *b)
+{
+	return a->scheme == b->scheme && a->goal == b->goal &&
+	       a->metric == b->metric && a->nid == b->nid;
+}
+
+/*
+ * Read the current value of each goal of @snap that the kdamond runs as a
+ * goal on the same node's memory.
+ */
+static void damon_sysfs_node_goals_read(struct damon_ctx *ctx,
+					struct damon_sysfs_node_goals *snap)
+{
+	const struct damon_sysfs_node_goals *running;
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	struct damos_quota_goal *goal;
+	int i, j;
+
+	running = mailbox->node_goals;
+	for (i = 0; snap && running && i < snap->nr; i++) {
+		struct damon_sysfs_node_goal *ng = &snap->goals[i];
+
+		for (j = 0; j < running->nr; j++) {
+			if (damon_sysfs_node_goal_same(ng, &running->goals[j]))
+				break;
+		}
+		if (j == running->nr)
+			continue;
+		goal = damon_sysfs_scheme_goal(ctx, ng->scheme, ng->goal);
+		if (goal) {
+			ng->value = goal->current_value;
+			ng->read = true;
+		}
+	}
+}
+
 static int damon_sysfs_snapshot_fn(struct damon_ctx *ctx, void *arg,
 				   unsigned int flags)
 {
@@ -1275,6 +1602,7 @@ static int damon_sysfs_snapshot_fn(struct damon_ctx *ctx, void *arg,
 		i++;
 	}
 	snap->nr_read = i;
+	damon_sysfs_node_goals_read(ctx, snap->node_goals);
 	return 0;
 }
 
@@ -1292,11 +1620,36 @@ static void damon_sysfs_stats_copy(struct damon_sysfs_scheme *scheme,
 	WRITE_ONCE(stats->qt_exceeds, stat->qt_exceeds);
 }
 
+/*
+ * Copy into the goal directories of scheme @i the values read for its node
+ * goals, to those that are still the goals read.
+ */
+static void damon_sysfs_node_goals_copy(struct damon_sysfs_scheme *scheme,
+					const struct damon_sysfs_node_goals *snap,
+					int i)
+{
+	struct damon_sysfs_array *goals = scheme->quotas->goals;
+	int j;
+
+	for (j = 0; snap && j < snap->nr; j++) {
+		const struct damon_sysfs_node_goal *ng = &snap->goals[j];
+		struct damon_sysfs_goal *g;
+
+		if (ng->scheme != i || !ng->read || ng->dir >= goals->nr)
+			continue;
+		g = to_damon_sysfs_goal(goals->items[ng->dir]);
+		if (READ_ONCE(g->metric) == ng->metric &&
+		    READ_ONCE(g->nid) == ng->nid)
+			WRITE_ONCE(g->current_value, ng->value);
+	}
+}
+
 static void damon_sysfs_quotas_copy(struct damon_sysfs_scheme *scheme,
 				    const struct damon_sysfs_snapshot *snap,
 				    int i)
 {
 	WRITE_ONCE(scheme->quotas->effective_sz, snap->schemes[i].esz);
+	damon_sysfs_node_goals_copy(scheme, snap->node_goals, i);
 }
 
 /*
@@ -1315,6 +1668,7 @@ static int damon_sysfs_snapshot_finish(struct damon_sysfs_array *arr,
 
 	for (i = 0; !err && arr && i < min(arr->nr, snap->nr_read); i++)
 		copy(to_damon_sysfs_scheme(arr->items[i]), snap, i);
+	kvfree(snap->node_goals);
 	kvfree(snap);
 	return err;
 }
@@ -1355,20 +1709,24 @@ const struct damon_sysfs_cmd damon_sysfs_cmd_update_stats = {
 };
 
 const struct damon_sysfs_cmd damon_sysfs_cmd_update_effective_quotas = {
-	.prepare = damon_sysfs_snapshot_prepare,
+	.prepare = damon_sysfs_quotas_prepare,
 	.fn = damon_sysfs_snapshot_fn,
 	.finish = damon_sysfs_quotas_finish,
 };
 
 /* What refresh_ms updates: both of the above, from one snapshot. */
 const struct damon_sysfs_cmd damon_sysfs_cmd_refresh = {
-	.prepare = damon_sysfs_snapshot_prepare,
+	.prepare = damon_sysfs_quotas_prepare,
 	.fn = damon_sysfs_snapshot_fn,
 	.finish = damon_sysfs_refresh_finish,
 };
 
-/* What commit_schemes_quota_goals carries: the goals of each scheme. */
+/*
+ * What commit_schemes_quota_goals carries: the goals of each scheme, and
+ * those on node memory among them.
+ */
 struct damon_sysfs_goals_input {
+	struct damon_sysfs_node_goals *node_goals;
 	int nr;
 	struct damos_quota quotas[] __counted_by(nr);
 };
@@ -1382,13 +1740,14 @@ static void damon_sysfs_goals_input_free(struct damon_sysfs_goals_input *in)
 		damos_for_each_quota_goal_safe(goal, next, &in->quotas[i])
 			damos_destroy_quota_goal(goal);
 	}
+	kvfree(in->node_goals);
 	kvfree(in);
 }
 
 static void *damon_sysfs_goals_prepare(const struct damon_sysfs_array *arr)
 {
 	struct damon_sysfs_goals_input *in;
-	int i, err;
+	int i, err = 0;
 
 	in = kvzalloc(struct_size(in, quotas, arr->nr),
 		      GFP_KERNEL | __GFP_NOWARN);
@@ -1397,29 +1756,72 @@ static void *damon_sysfs_goals_prepare(const struct damon_sysfs_array *arr)
 	in->nr = arr->nr;
 	for (i = 0; i < in->nr; i++)
 		INIT_LIST_HEAD(&in->quotas[i].goals);
-	for (i = 0; i < in->nr; i++) {
+	in->node_goals = damon_sysfs_node_goals_alloc(arr);
+	if (IS_ERR(in->node_goals)) {
+		err = PTR_ERR(in->node_goals);
+		in->node_goals = NULL;
+	}
+	for (i = 0; !err && i < in->nr; i++) {
 		struct damon_sysfs_scheme *scheme =
 			to_damon_sysfs_scheme(arr->items[i]);
 
 		err = damon_sysfs_build_goals(&in->quotas[i],
-					      scheme->quotas->goals);
-		if (err) {
-			damon_sysfs_goals_input_free(in);
-			return ERR_PTR(err);
-		}
+					      scheme->quotas->goals,
+					      in->node_goals, i);
 	}
+	if (err) {
+		damon_sysfs_goals_input_free(in);
+		return ERR_PTR(err);
+	}
+	in->node_goals = damon_sysfs_node_goals_trim(in->node_goals);
 	return in;
+}
+
+/*
+ * The node goals after a commit of the goals of the first @nr schemes:
+ * those of @in for them, and those of @old for the schemes beyond, whose
+ * goals stay.  Returns @in itself when nothing is kept of @old.
+ */
+static struct damon_sysfs_node_goals *
+damon_sysfs_node_goals_merge(struct damon_sysfs_node_goals *in,
+			     const struct damon_sysfs_node_goals *old, int nr)
+{
+	struct damon_sysfs_node_goals *merged;
+	int i, first, nr_in = in ? in->nr : 0;
+
+	for (first = 0; old && first < old->nr; first++) {
+		if (old->goals[first].scheme >= nr)
+			break;
+	}
+	if (!old || first == old->nr)
+		return in;
+	merged = kvzalloc(struct_size(merged, goals, nr_in + old->nr - first),
+			  GFP_KERNEL | __GFP_NOWARN);
+	if (!merged)
+		return ERR_PTR(-ENOMEM);
+	merged->size = nr_in + old->nr - first;
+	for (i = 0; i < nr_in; i++)
+		merged->goals[merged->nr++] = in->goals[i];
+	for (i = first; i < old->nr; i++)
+		merged->goals[merged->nr++] = old->goals[i];
+	return merged;
 }
 
 static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg,
 				unsigned int flags)
 {
+	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
 	struct damon_sysfs_goals_input *in = arg;
+	struct damon_sysfs_node_goals *node_goals;
 	struct damos *s;
-	int i = 0, err;
+	int i = 0, err = 0;
 
 	if (flags & DAMON_SYSFS_CALL_STOP)
 		return -ECANCELED;
+	node_goals = damon_sysfs_node_goals_merge(in->node_goals,
+						  mailbox->node_goals, in->nr);
+	if (IS_ERR(node_goals))
+		return PTR_ERR(node_goals);
 	damon_for_each_scheme(s, ctx) {
 		if (i == in->nr)
 			break;
@@ -1429,9 +1831,19 @@ static int damon_sysfs_goals_fn(struct damon_ctx *ctx, void *arg,
 			err = damos_commit_quota_goals(&s->quota,
 						       &in->quotas[i]);
 		if (err)
-			return err;
+			break;
 		i++;
 	}
+	if (err) {
+		if (node_goals != in->node_goals)
+			kvfree(node_goals);
+		return err;
+	}
+	if (node_goals != in->node_goals)
+		kvfree(in->node_goals);
+	/* the writer frees the table that the kdamond no longer uses */
+	in->node_goals = mailbox->node_goals;
+	mailbox->node_goals = node_goals;
 	return 0;
 }
 

@@ -672,6 +672,8 @@ static int damon_sysfs_build_tuning(const struct damon_sysfs_intervals_goal *goa
  *		NULL for "on", which ignores obsolete_target.
  * @tuning:	set to the intervals auto-tuning of intervals_goal/; its
  *		@next_tune_sis is left 0.
+ * @node_goals:	set to the quota goals on node memory of the context, or
+ *		NULL if it has none; free it with kvfree().
  *
  * The context is new and not running.  Its vaddr/fvaddr targets hold pid
  * references; destroy it with damon_sysfs_destroy_ctx().
@@ -684,12 +686,14 @@ static int damon_sysfs_build_tuning(const struct damon_sysfs_intervals_goal *goa
  */
 static struct damon_ctx *
 damon_sysfs_build_ctx(const struct damon_sysfs_context *context,
-		      unsigned long *obsolete, struct damon_sysfs_tuning *tuning)
+		      unsigned long *obsolete, struct damon_sysfs_tuning *tuning,
+		      struct damon_sysfs_node_goals **node_goals)
 {
 	struct damon_ctx *ctx;
 	int err;
 
 	lockdep_assert_held(&damon_sysfs_lock);
+	*node_goals = NULL;
 	ctx = damon_new_ctx();
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
@@ -706,7 +710,7 @@ damon_sysfs_build_ctx(const struct damon_sysfs_context *context,
 	err = damon_sysfs_build_targets(ctx, context->targets, obsolete);
 	if (err)
 		goto out_destroy;
-	err = damon_sysfs_build_schemes(ctx, context->schemes);
+	err = damon_sysfs_build_schemes(ctx, context->schemes, node_goals);
 	if (err)
 		goto out_destroy;
 	return ctx;
@@ -735,10 +739,12 @@ static void damon_sysfs_mailbox_init(struct damon_sysfs_mailbox *mailbox)
  * @attrs: the monitoring attributes of the new kdamond; until it has
  * sampled, it counts as sampling since now.
  * @tuning: its intervals auto-tuning; the first is due after @aggrs windows.
+ * @node_goals: its quota goals on node memory, or NULL; the kdamond frees it.
  */
 static void damon_sysfs_mailbox_open(struct damon_sysfs_mailbox *mailbox,
 				     const struct damon_attrs *attrs,
-				     const struct damon_sysfs_tuning *tuning)
+				     const struct damon_sysfs_tuning *tuning,
+				     struct damon_sysfs_node_goals *node_goals)
 {
 	spin_lock(&mailbox->lock);
 	mailbox->terminated = false;
@@ -752,6 +758,7 @@ static void damon_sysfs_mailbox_open(struct damon_sysfs_mailbox *mailbox,
 	mailbox->attrs_pending = false;
 	mailbox->tuning = *tuning;
 	mailbox->tuning.next_tune_sis = tuning->aggr_samples * tuning->aggrs;
+	mailbox->node_goals = node_goals;
 	spin_unlock(&mailbox->lock);
 }
 
@@ -910,6 +917,9 @@ static int damon_sysfs_after_sampling(struct damon_ctx *ctx)
 	}
 	WRITE_ONCE(mailbox->wmarks_wait, false);
 	damon_sysfs_handle_calls(ctx, false, DAMON_SYSFS_CALL_AFTER_APPLY);
+	/* the apply step comes after the sampling sleep and one more sample */
+	damon_sysfs_node_goals_set(ctx, mailbox->node_goals,
+				   ctx->passed_sample_intervals + 1);
 	/*
 	 * The sampling sleep begins now, as writers need to know before they
 	 * wake the kdamond: see damon_sysfs_kick().  The loop read its
@@ -1159,6 +1169,8 @@ static void damon_sysfs_before_terminate(struct damon_ctx *ctx)
 	damon_sysfs_mailbox_close(mailbox);
 	/* nothing can be posted any more: stop what runs, cancel the rest */
 	damon_sysfs_cancel_calls(ctx, mailbox);
+	kvfree(mailbox->node_goals);
+	mailbox->node_goals = NULL;
 
 	/* release the processes now rather than at the next "on" */
 	if (damon_target_has_pid(ctx)) {
@@ -1356,6 +1368,8 @@ damon_sysfs_kdamond_context(const struct damon_sysfs_kdamond *kd)
  * @obsolete:	a bit per target directory: set if it is marked obsolete.
  * @nr_dirs:	the number of target directories.
  * @tuning:	the intervals auto-tuning built from the tree.
+ * @node_goals:	the quota goals on node memory built from the tree; after
+ *		the commit, those the kdamond no longer uses.
  */
 struct damon_sysfs_commit {
 	struct damon_ctx *ctx;
@@ -1363,6 +1377,7 @@ struct damon_sysfs_commit {
 	unsigned long *obsolete;
 	int nr_dirs;
 	struct damon_sysfs_tuning tuning;
+	struct damon_sysfs_node_goals *node_goals;
 };
 
 static int damon_sysfs_nr_targets(struct damon_ctx *ctx)
@@ -1652,6 +1667,7 @@ static int damon_sysfs_commit_fn(struct damon_ctx *ctx, void *arg,
 		mailbox->attrs_pending = defer;
 		damon_sysfs_commit_tuning(&mailbox->tuning, &commit->tuning);
 		damon_sysfs_publish_intervals(ctx);
+		swap(mailbox->node_goals, commit->node_goals);
 		err = damon_sysfs_commit_goal_values(ctx, commit->ctx);
 	}
 	/* the commit may have replaced schemes and their next apply pass */
@@ -1683,7 +1699,7 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 	if (!commit.obsolete)
 		return -ENOMEM;
 	commit.ctx = damon_sysfs_build_ctx(context, commit.obsolete,
-					   &commit.tuning);
+					   &commit.tuning, &commit.node_goals);
 	if (IS_ERR(commit.ctx)) {
 		err = PTR_ERR(commit.ctx);
 		goto out_free_obsolete;
@@ -1695,6 +1711,7 @@ static int damon_sysfs_commit(struct damon_sysfs_kdamond *kd)
 		err = -ENOMEM;
 	if (commit.placeholder)
 		damon_destroy_scheme(commit.placeholder);
+	kvfree(commit.node_goals);
 	damon_sysfs_destroy_ctx(commit.ctx);
 out_free_obsolete:
 	bitmap_free(commit.obsolete);
@@ -1910,6 +1927,7 @@ static ssize_t refresh_ms_store(struct kobject *kobj,
 
 static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 {
+	struct damon_sysfs_node_goals *node_goals;
 	struct damon_sysfs_tuning tuning;
 	struct damon_ctx *ctx;
 	int err;
@@ -1917,7 +1935,7 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 	if (damon_sysfs_kdamond_running(kd) || kd->nr_waiters)
 		return -EBUSY;
 	ctx = damon_sysfs_build_ctx(damon_sysfs_kdamond_context(kd), NULL,
-				    &tuning);
+				    &tuning, &node_goals);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	ctx->callback = (struct damon_callback) {
@@ -1929,10 +1947,12 @@ static int damon_sysfs_turn_on(struct damon_sysfs_kdamond *kd)
 		.before_terminate = damon_sysfs_before_terminate,
 	};
 	damon_sysfs_reap(kd);
-	damon_sysfs_mailbox_open(&kd->mailbox, &ctx->attrs, &tuning);
+	damon_sysfs_mailbox_open(&kd->mailbox, &ctx->attrs, &tuning, node_goals);
 	err = damon_start(&ctx, 1, false);
 	if (err) {
 		damon_sysfs_mailbox_close(&kd->mailbox);
+		kvfree(kd->mailbox.node_goals);
+		kd->mailbox.node_goals = NULL;
 		damon_sysfs_destroy_ctx(ctx);
 		return err;
 	}

@@ -54,6 +54,7 @@ struct damon_sysfs_test_tree {
 	struct damon_sysfs_intervals intervals;
 	struct damon_sysfs_intervals_goal goal;
 	struct damon_sysfs_tuning tuning;
+	struct damon_sysfs_node_goals *node_goals;
 	struct damon_sysfs_ul_range nr_regions;
 	struct damon_sysfs_array targets;
 	struct damon_sysfs_array schemes;
@@ -248,12 +249,15 @@ static struct damon_ctx *
 damon_sysfs_test_build(struct kunit *test,
 		       const struct damon_sysfs_test_tree *t)
 {
+	struct damon_sysfs_node_goals *node_goals;
 	struct damon_sysfs_tuning tuning;
 	struct damon_ctx *ctx;
 
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, NULL, &tuning);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL, &tuning, &node_goals);
 	mutex_unlock(&damon_sysfs_lock);
+	/* the test trees have no schemes, so no node goals */
+	kvfree(node_goals);
 	if (!IS_ERR(ctx))
 		KUNIT_ASSERT_EQ(test,
 				kunit_add_action_or_reset(test,
@@ -373,8 +377,10 @@ static void damon_sysfs_test_build_pid_refs(struct kunit *test)
 
 	t->targets.nr = 2;
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, NULL, &t->tuning);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL, &t->tuning,
+				    &t->node_goals);
 	mutex_unlock(&damon_sysfs_lock);
+	kvfree(t->node_goals);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, refcount_read(&pid->count), before + 2);
 	damon_sysfs_destroy_ctx(ctx);
@@ -649,8 +655,9 @@ static void damon_sysfs_test_build_obsolete(struct kunit *test)
 	t->target[0].pid = INT_MAX;
 	mutex_lock(&damon_sysfs_lock);
 	ctx = damon_sysfs_build_ctx(&t->context, obsolete,
-				    &t->tuning);
+				    &t->tuning, &t->node_goals);
 	mutex_unlock(&damon_sysfs_lock);
+	kvfree(t->node_goals);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	KUNIT_EXPECT_EQ(test, damon_sysfs_test_nr_targets(ctx), 1);
 	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_test_nth_target(ctx, 0)->pid,
@@ -795,8 +802,10 @@ static void damon_sysfs_test_build_tuned(struct kunit *test,
 	struct damon_ctx *ctx;
 
 	mutex_lock(&damon_sysfs_lock);
-	ctx = damon_sysfs_build_ctx(&t->context, NULL, &t->tuning);
+	ctx = damon_sysfs_build_ctx(&t->context, NULL, &t->tuning,
+				    &t->node_goals);
 	mutex_unlock(&damon_sysfs_lock);
+	kvfree(t->node_goals);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx));
 	damon_sysfs_destroy_ctx(ctx);
 }

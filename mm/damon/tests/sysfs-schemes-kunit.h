@@ -20,7 +20,7 @@ struct damon_sysfs_keywords_case {
 static const struct damon_sysfs_keywords_case damon_sysfs_keywords_cases[] = {
 	{ "action", damon_sysfs_action_names, NR_DAMOS_ACTIONS },
 	{ "goal_metric", damon_sysfs_goal_metric_names,
-	  NR_DAMOS_QUOTA_GOAL_METRICS },
+	  NR_DAMON_SYSFS_GOAL_METRICS },
 	{ "wmark_metric", damon_sysfs_wmark_metric_names,
 	  NR_DAMOS_WMARK_METRICS },
 	{ "filter_type", damon_sysfs_filter_type_names, NR_DAMOS_FILTER_TYPES },
@@ -131,6 +131,7 @@ struct damon_sysfs_test_scheme {
 	struct damon_sysfs_array ops_filters;
 	struct kobject *ops_filter_items[TEST_NR_FILTERS];
 	struct damon_sysfs_filter ops_filter[TEST_NR_FILTERS];
+	struct damon_sysfs_node_goals *node_goals;
 };
 
 /* A valid scheme: stat on everything, no goals, no filters. */
@@ -178,6 +179,7 @@ damon_sysfs_test_scheme(struct kunit *test)
 
 KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_destroy_damon_ctx,
 			    damon_destroy_ctx, struct damon_ctx *);
+KUNIT_DEFINE_ACTION_WRAPPER(damon_sysfs_test_kvfree, kvfree, const void *);
 
 /* Build into a new context; returns the error, *sp the first scheme. */
 static int damon_sysfs_test_build_schemes(struct kunit *test,
@@ -193,8 +195,13 @@ static int damon_sysfs_test_build_schemes(struct kunit *test,
 						  damon_sysfs_test_destroy_damon_ctx,
 						  ctx), 0);
 	mutex_lock(&damon_sysfs_lock);
-	err = damon_sysfs_build_schemes(ctx, &t->schemes);
+	err = damon_sysfs_build_schemes(ctx, &t->schemes, &t->node_goals);
 	mutex_unlock(&damon_sysfs_lock);
+	if (t->node_goals)
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test,
+							  damon_sysfs_test_kvfree,
+							  t->node_goals), 0);
 	*sp = list_first_entry_or_null(&ctx->schemes, struct damos, list);
 	return err;
 }
@@ -260,6 +267,37 @@ static void migrate_to_negative_node(struct damon_sysfs_test_scheme *t)
 	t->scheme.target_nid = -2;
 }
 
+static void node_goal_negative_node(struct damon_sysfs_test_scheme *t)
+{
+	t->goals.nr = 1;
+	t->goal[0].metric = DAMON_SYSFS_GOAL_NODE_MEM_USED_BP;
+	t->goal[0].target_value = 5000;
+	t->goal[0].nid = -1;
+}
+
+static void node_goal_no_node(struct damon_sysfs_test_scheme *t)
+{
+	t->goals.nr = 1;
+	t->goal[0].metric = DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP;
+	t->goal[0].target_value = 5000;
+	t->goal[0].nid = MAX_NUMNODES;
+}
+
+/* the second goal is on a node without memory, if there is one */
+static void node_goal_memoryless_node(struct damon_sysfs_test_scheme *t)
+{
+	int nid = 0;
+
+	while (nid < MAX_NUMNODES && node_state(nid, N_MEMORY))
+		nid++;
+	t->goals.nr = 2;
+	t->goal[0].metric = DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP;
+	t->goal[0].target_value = 5000;
+	t->goal[1].metric = DAMON_SYSFS_GOAL_NODE_MEM_USED_BP;
+	t->goal[1].target_value = 5000;
+	t->goal[1].nid = nid;
+}
+
 struct damon_sysfs_scheme_case {
 	const char *desc;
 	void (*mutate)(struct damon_sysfs_test_scheme *t);
@@ -278,6 +316,9 @@ static const struct damon_sysfs_scheme_case damon_sysfs_scheme_cases[] = {
 	SCHEME_CASE(memcg_filter_empty_path, -EINVAL),
 	SCHEME_CASE(migrate_to_no_node, -EINVAL),
 	SCHEME_CASE(migrate_to_negative_node, -EINVAL),
+	SCHEME_CASE(node_goal_negative_node, -EINVAL),
+	SCHEME_CASE(node_goal_no_node, -EINVAL),
+	SCHEME_CASE(node_goal_memoryless_node, -EINVAL),
 };
 
 KUNIT_ARRAY_PARAM_DESC(damon_sysfs_scheme, damon_sysfs_scheme_cases, desc);
@@ -602,6 +643,172 @@ static void damon_sysfs_test_tried_walk(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, mailbox->tried);
 }
 
+/* --- quota goals on node memory -------------------------------------------- */
+
+/*
+ * A node goal becomes a user_input goal that holds the node's value; the
+ * table lists it by its index among the goals built, which skip those
+ * without a target value, and by its directory.  Other goals ignore nid.
+ */
+static void damon_sysfs_test_node_goals_build(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
+	struct damon_sysfs_node_goal *ng;
+	struct damos_quota_goal *goal;
+	struct damos *s;
+
+	t->goals.nr = 2;
+	t->goal[0].metric = DAMON_SYSFS_GOAL_USER_INPUT;
+	t->goal[0].target_value = 100;
+	t->goal[0].current_value = 12345;
+	t->goal[0].nid = -7;
+	t->goal[1].metric = DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP;
+	t->goal[1].target_value = 2000;
+	t->goal[1].current_value = 12345;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	goal = damon_sysfs_nth_goal(&s->quota, 1);
+	KUNIT_ASSERT_NOT_NULL(test, goal);
+	KUNIT_EXPECT_EQ(test, goal->metric, DAMOS_QUOTA_USER_INPUT);
+	KUNIT_EXPECT_EQ(test, goal->target_value, 2000UL);
+	KUNIT_EXPECT_LE(test, goal->current_value, 10000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_nth_goal(&s->quota, 0)->current_value,
+			12345UL);
+	KUNIT_ASSERT_NOT_NULL(test, t->node_goals);
+	KUNIT_ASSERT_EQ(test, t->node_goals->nr, 1);
+	ng = &t->node_goals->goals[0];
+	KUNIT_EXPECT_EQ(test, ng->scheme, 0);
+	KUNIT_EXPECT_EQ(test, ng->goal, 1);
+	KUNIT_EXPECT_EQ(test, ng->dir, 1);
+	KUNIT_EXPECT_EQ(test, ng->metric, DAMON_SYSFS_GOAL_NODE_MEM_FREE_BP);
+	KUNIT_EXPECT_EQ(test, ng->nid, 0);
+
+	/* without a target value, the first goal is not built */
+	t->goal[0].target_value = 0;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	KUNIT_ASSERT_TRUE(test, list_is_singular(&s->quota.goals));
+	KUNIT_ASSERT_NOT_NULL(test, t->node_goals);
+	KUNIT_EXPECT_EQ(test, t->node_goals->goals[0].goal, 0);
+	KUNIT_EXPECT_EQ(test, t->node_goals->goals[0].dir, 1);
+
+	/* no node goal, no table */
+	t->goal[1].target_value = 0;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	KUNIT_EXPECT_NULL(test, t->node_goals);
+}
+
+/* The ratio in bp, without overflow for the largest nodes. */
+static void damon_sysfs_test_mem_bp(struct kunit *test)
+{
+	/* 4 EiB of 4 KiB pages on 64 bits */
+	unsigned long big = 1UL << (BITS_PER_LONG - 14);
+
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(0, 0), 0UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(5, 0), 0UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(0, 100), 0UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(1, 2), 5000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(1, 3), 3333UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(100, 100), 10000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(big / 2, big), 5000UL);
+	KUNIT_EXPECT_EQ(test, damon_sysfs_mem_bp(big, big), 10000UL);
+}
+
+static struct damon_sysfs_node_goals *
+damon_sysfs_test_node_goals(struct kunit *test, const int *schemes, int nr)
+{
+	struct damon_sysfs_node_goals *table;
+	int i;
+
+	table = kunit_kzalloc(test, struct_size(table, goals, nr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	table->size = nr;
+	for (i = 0; i < nr; i++)
+		damon_sysfs_node_goals_add(table, schemes[i], i, i,
+					   DAMON_SYSFS_GOAL_NODE_MEM_USED_BP, 0);
+	return table;
+}
+
+/*
+ * commit_schemes_quota_goals replaces the node goals of the schemes that
+ * have a directory and keeps those of the running schemes beyond.
+ */
+static void damon_sysfs_test_node_goals_merge(struct kunit *test)
+{
+	static const int in_schemes[] = { 0, 1 };
+	static const int old_schemes[] = { 0, 2, 3 };
+	struct damon_sysfs_node_goals *in, *old, *merged;
+
+	in = damon_sysfs_test_node_goals(test, in_schemes, 2);
+	old = damon_sysfs_test_node_goals(test, old_schemes, 3);
+	/* the tree has all four schemes: nothing kept */
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_node_goals_merge(in, old, 4), in);
+	KUNIT_EXPECT_NULL(test, damon_sysfs_node_goals_merge(NULL, old, 4));
+	KUNIT_EXPECT_PTR_EQ(test, damon_sysfs_node_goals_merge(in, NULL, 1), in);
+
+	/* the tree has two: schemes 2 and 3 keep theirs */
+	merged = damon_sysfs_node_goals_merge(in, old, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(merged));
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, damon_sysfs_test_kvfree,
+						  merged), 0);
+	KUNIT_ASSERT_EQ(test, merged->nr, 4);
+	KUNIT_EXPECT_EQ(test, merged->goals[0].scheme, 0);
+	KUNIT_EXPECT_EQ(test, merged->goals[1].scheme, 1);
+	KUNIT_EXPECT_EQ(test, merged->goals[2].scheme, 2);
+	KUNIT_EXPECT_EQ(test, merged->goals[3].scheme, 3);
+	KUNIT_EXPECT_EQ(test, merged->goals[3].goal, 2);
+}
+
+/*
+ * The kdamond sets a node goal's value only for an apply step that adjusts
+ * the quota: the scheme is active, due, and its charge window is over.
+ */
+static void damon_sysfs_test_node_goals_set(struct kunit *test)
+{
+	struct damon_sysfs_test_scheme *t = damon_sysfs_test_scheme(test);
+	struct damos_quota_goal *goal;
+	struct damon_ctx *ctx;
+	struct damos *s;
+
+	t->quotas.reset_interval_ms = 1000;
+	t->goals.nr = 1;
+	t->goal[0].metric = DAMON_SYSFS_GOAL_NODE_MEM_USED_BP;
+	t->goal[0].target_value = 1;
+	KUNIT_ASSERT_EQ(test, damon_sysfs_test_build_schemes(test, t, &s), 0);
+	KUNIT_ASSERT_NOT_NULL(test, t->node_goals);
+	ctx = damon_new_ctx();
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test,
+						  damon_sysfs_test_destroy_damon_ctx,
+						  ctx), 0);
+	list_del(&s->list);
+	damon_add_scheme(ctx, s);
+	goal = damon_sysfs_nth_goal(&s->quota, 0);
+	KUNIT_ASSERT_NOT_NULL(test, goal);
+
+	/* not due yet */
+	goal->current_value = 20000;
+	damon_sysfs_node_goals_set(ctx, t->node_goals, s->next_apply_sis - 1);
+	KUNIT_EXPECT_EQ(test, goal->current_value, 20000UL);
+	/* due, in its first window (charged_from 0): adjusted */
+	damon_sysfs_node_goals_set(ctx, t->node_goals, s->next_apply_sis);
+	KUNIT_EXPECT_LE(test, goal->current_value, 10000UL);
+	/* a charge window that began now is not over */
+	goal->current_value = 20000;
+	s->quota.charged_from = jiffies;
+	damon_sysfs_node_goals_set(ctx, t->node_goals, s->next_apply_sis);
+	KUNIT_EXPECT_EQ(test, goal->current_value, 20000UL);
+	/* one that ended */
+	s->quota.charged_from = jiffies - msecs_to_jiffies(1000) - 1;
+	damon_sysfs_node_goals_set(ctx, t->node_goals, s->next_apply_sis);
+	KUNIT_EXPECT_LE(test, goal->current_value, 10000UL);
+	/* deactivated by its watermarks */
+	goal->current_value = 20000;
+	s->wmarks.activated = false;
+	damon_sysfs_node_goals_set(ctx, t->node_goals, s->next_apply_sis);
+	KUNIT_EXPECT_EQ(test, goal->current_value, 20000UL);
+}
+
 static struct kunit_case damon_sysfs_schemes_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_sysfs_test_scheme_keywords,
 			 damon_sysfs_keywords_gen_params),
@@ -615,6 +822,10 @@ static struct kunit_case damon_sysfs_schemes_test_cases[] = {
 	KUNIT_CASE_PARAM(damon_sysfs_test_tried_settle,
 			 damon_sysfs_settle_gen_params),
 	KUNIT_CASE(damon_sysfs_test_tried_walk),
+	KUNIT_CASE(damon_sysfs_test_node_goals_build),
+	KUNIT_CASE(damon_sysfs_test_mem_bp),
+	KUNIT_CASE(damon_sysfs_test_node_goals_merge),
+	KUNIT_CASE(damon_sysfs_test_node_goals_set),
 	{},
 };
 

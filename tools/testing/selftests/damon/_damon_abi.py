@@ -89,6 +89,7 @@ FILES = {
     S + 'quotas/goals/<G>/target_metric': _rw('user_input', EINVAL),
     S + 'quotas/goals/<G>/target_value': _rw('0'),
     S + 'quotas/goals/<G>/current_value': _rw('0'),
+    S + 'quotas/goals/<G>/nid': _rw('0'),
     S + 'watermarks/metric': _rw('none', EINVAL),
     S + 'watermarks/interval_us': _rw('0'),
     S + 'watermarks/high': _rw('0'),

@@ -244,6 +244,42 @@ def filters_through_damo():
             raise Failure('DAMON runs after the failed start')
 
 
+@test(timeout=600)
+def node_goal_through_damo():
+    """damo, seeing the nid file, takes a node_mem_used_bp goal: it writes
+    the metric, the target in bp and the node; the quota grows (node 0 is
+    far from 99% used) and current_value, which the kernel measures, is
+    the node's use; damo report damon shows the goal."""
+    with Workload() as w:
+        damo('start', str(w.pid), '--damos_action', 'stat',
+             '--damos_quota_interval', '200',
+             '--damos_quota_goal', 'node_mem_used_bp', '99%', '0')
+        wait_for(running, 'damo to start DAMON')
+        goal = scheme_file('quotas/goals/0/')
+        found = [value(goal + f) for f in ('target_metric', 'target_value',
+                                           'nid')]
+        print('# goal: %s' % found)
+        if found != ['node_mem_used_bp', '9900', '0']:
+            raise Failure('damo wrote the goal %s' % found)
+        seen = {}
+
+        def grown():
+            write(kd() + '/state', 'update_schemes_effective_quotas')
+            seen['esz'] = int(value(scheme_file('quotas/effective_bytes')))
+            seen['current'] = int(value(goal + 'current_value'))
+            return seen['esz'] > 1000
+        wait_for(grown, 'the quota to grow', timeout=300, interval=0.2)
+        print('# effective_bytes %d, current_value %d' % (seen['esz'],
+                                                          seen['current']))
+        if not 0 < seen['current'] < 9900:
+            raise Failure('current_value %d' % seen['current'])
+        out = damo('report', 'damon', '--raw')
+        if 'node_mem_used_bp' not in out:
+            raise Failure('damo report damon shows no node goal')
+        damo('stop')
+        wait_for(lambda: not running(), 'damo to stop DAMON')
+
+
 if __name__ == '__main__':
     if not DAMO or not os.path.exists(DAMO):
         print('1..0 # SKIP damo not found (set DAMO to its executable)')

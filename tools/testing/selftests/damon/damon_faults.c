@@ -187,12 +187,16 @@ static void make_goals(const char *scheme)
 	char g[200];
 
 	snprintf(g, sizeof(g), "%s/quotas/goals/", scheme);
-	must(pathf("%snr_goals", g), "2");
+	must(pathf("%snr_goals", g), "3");
 	must(pathf("%s0/target_metric", g), "user_input");
 	must(pathf("%s0/target_value", g), "100");
 	must(pathf("%s0/current_value", g), "50");
 	must(pathf("%s1/target_metric", g), "some_mem_psi_us");
 	must(pathf("%s1/target_value", g), "1000");
+	/* measured by the interface, listed in a table of its own */
+	must(pathf("%s2/target_metric", g), "node_mem_free_bp");
+	must(pathf("%s2/target_value", g), "5000");
+	must(pathf("%s2/nid", g), "0");
 }
 
 /* Every filter type, each with its parameters. */

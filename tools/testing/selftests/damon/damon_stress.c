@@ -282,7 +282,7 @@ static const char * const actions[] = { "stat", "pageout", "cold",
 	"lru_prio", "migrate_hot", "nohugepage", "bogus" };
 static const char * const metrics[] = { "none", "free_mem_rate", "x" };
 static const char * const goal_metrics[] = { "user_input",
-	"some_mem_psi_us", "y" };
+	"some_mem_psi_us", "node_mem_used_bp", "node_mem_free_bp", "y" };
 static const char * const filter_types[] = { "anon", "memcg", "young",
 	"addr", "target", "z" };
 static const char * const bools[] = { "Y", "N", "on", "maybe" };
@@ -369,6 +369,10 @@ static const char *value_file(struct worker *w, const char **val)
 		*val = pick(w, goal_metrics, ARRAY_SIZE(goal_metrics));
 		return pathf("%s/quotas/goals/%u/target_metric", s, rnd(w, 2));
 	case 10:
+		if (!rnd(w, 3)) {
+			*val = pick(w, small, ARRAY_SIZE(small));
+			return pathf("%s/quotas/goals/%u/nid", s, rnd(w, 2));
+		}
 		return pathf("%s/quotas/goals/%u/%s", s, rnd(w, 2),
 			     rnd(w, 2) ? "target_value" : "current_value");
 	case 11:

@@ -181,8 +181,9 @@ KINDS = {
     'ms': 'ulong, EINVAL', 'bytes': 'ulong, EINVAL',
     'reset_interval_ms': 'ulong, EINVAL',
     'sz_permil': 'uint', 'nr_accesses_permil': 'uint', 'age_permil': 'uint',
-    'target_metric': 'keyword user_input some_mem_psi_us',
-    'target_value': 'ulong', 'current_value': 'ulong',
+    'target_metric': 'keyword user_input some_mem_psi_us '
+                     'node_mem_used_bp node_mem_free_bp',
+    'target_value': 'ulong', 'current_value': 'ulong', 'nid': 'int',
     'metric': 'keyword none free_mem_rate',
     'interval_us': 'ulong', 'high': 'ulong', 'mid': 'ulong', 'low': 'ulong',
     'type': 'keyword anon memcg young addr target',

@@ -66,7 +66,8 @@ SCHEME_FILES = [
 ]
 GOAL_FILES = [('target_metric', 0o600, 'user_input'),
               ('target_value', 0o600, '0'),
-              ('current_value', 0o600, '0')]
+              ('current_value', 0o600, '0'),
+              ('nid', 0o600, '0')]
 FILTER_FILES = [('type', 0o600, 'anon'), ('matching', 0o600, 'N'),
                 ('memcg_path', 0o600, ''), ('addr_start', 0o600, '0'),
                 ('addr_end', 0o600, '0'), ('damon_target_idx', 0o600, '0')]
@@ -138,7 +139,8 @@ def keywords():
     goal = scheme() + '/quotas/goals/0/target_metric'
     ftype = scheme() + '/filters/0/type'
     for path, words in ((scheme() + '/action', ACTIONS),
-                        (goal, ['user_input', 'some_mem_psi_us']),
+                        (goal, ['user_input', 'some_mem_psi_us',
+                                'node_mem_used_bp', 'node_mem_free_bp']),
                         (scheme() + '/watermarks/metric',
                          ['none', 'free_mem_rate']),
                         (ftype, ['anon', 'memcg', 'young', 'addr',
