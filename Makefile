@@ -9,7 +9,8 @@
 #   make series   the patch series for pristine 6.12 in out/series/
 #   make series-check   ... applied and built one patch at a time
 #   make series-check-full  ... each patch's kernel booted: kunit, upstream's
-#                 selftests and damo (not in make check: about 95 min)
+#                 selftests and damo (not in make check: about 110 min;
+#                 FROM=K: only from patch K on)
 #   make series-edit    the series as git commits in out/series-edit
 #   make series-save    ... and back into devtools/series
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
@@ -53,7 +54,7 @@ series-check:
 	devtools/series.sh --check
 
 series-check-full:
-	devtools/series-full.sh
+	FROM=$(FROM) devtools/series-full.sh
 
 series-edit:
 	devtools/series.sh --edit

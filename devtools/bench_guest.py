@@ -110,22 +110,21 @@ def refresh_cost(res, seconds=20):
     res['refresh_100ms_rounds_per_s'] = rounds / seconds
 
 
-GRAPHED = re.compile(r'([0-9.]+) us\s+\|\s+damon_sysfs_after_aggregation\(\);')
-
-
-def after_aggregation_us(seconds=10):
-    """The mean time the kdamond spends in the interface's
-    after_aggregation callback, by the function_graph tracer (the
+def callback_us(callback, seconds=10):
+    """The mean time the kdamond spends in a callback of the interface
+    (damon_sysfs_<callback>), by the function_graph tracer (the
     instance-wide one: the benchmark runs alone)."""
+    fn = 'damon_sysfs_' + callback
+    graphed = re.compile(r'([0-9.]+) us\s+\|\s+%s\(\);' % fn)
     tracing = '/sys/kernel/tracing'
-    ok(tracing + '/set_graph_function', 'damon_sysfs_after_aggregation')
+    ok(tracing + '/set_graph_function', fn)
     ok(tracing + '/max_graph_depth', '1')
     ok(tracing + '/current_tracer', 'function_graph')
     with open(tracing + '/trace', 'w'):
         pass
     time.sleep(seconds)
     with open(tracing + '/trace') as f:
-        times = [float(m.group(1)) for m in map(GRAPHED.search, f) if m]
+        times = [float(m.group(1)) for m in map(graphed.search, f) if m]
     ok(tracing + '/current_tracer', 'nop')
     ok(tracing + '/max_graph_depth', '0')
     return statistics.mean(times) if times else None
@@ -138,13 +137,32 @@ def tuning_cost(res):
     intervals (every tuning scores all regions and sets the attributes
     again, converting every region)."""
     goal = t.ctx() + '/monitoring_attrs/intervals/intervals_goal/'
-    res['after_aggregation_us'] = after_aggregation_us()
+    res['after_aggregation_us'] = callback_us('after_aggregation')
     for name, v in (('access_bp', '400'), ('aggrs', '1'),
                     ('min_sample_us', '5000'), ('max_sample_us', '5000')):
         ok(goal + name, v)
     ok(t.kd() + '/state', 'commit')
-    res['after_aggregation_tuning_us'] = after_aggregation_us()
+    res['after_aggregation_tuning_us'] = callback_us('after_aggregation')
     ok(goal + 'aggrs', '0')
+    ok(t.kd() + '/state', 'commit')
+
+
+def node_goal_cost(res):
+    """What a quota goal on node memory adds to the kdamond's
+    after_sampling, on the running paddr kdamond: the callback without
+    one, then with a node_mem_used_bp goal on node 0 that is measured
+    before every apply step (no charge window: reset_interval_ms 0)."""
+    quotas = t.ctx() + '/schemes/0/quotas/'
+    ok(quotas + 'goals/nr_goals', '1')
+    if not os.path.exists(quotas + 'goals/0/nid'):
+        ok(quotas + 'goals/nr_goals', '0')  # stock 6.12
+        return
+    res['after_sampling_us'] = callback_us('after_sampling')
+    ok(quotas + 'goals/0/target_metric', 'node_mem_used_bp')
+    ok(quotas + 'goals/0/target_value', '10000')
+    ok(t.kd() + '/state', 'commit')
+    res['after_sampling_node_goal_us'] = callback_us('after_sampling')
+    ok(quotas + 'goals/nr_goals', '0')
     ok(t.kd() + '/state', 'commit')
 
 
@@ -222,6 +240,7 @@ def main():
         refresh_cost(res)
     if os.path.exists(t.ctx() + '/monitoring_attrs/intervals/intervals_goal'):
         tuning_cost(res)
+    node_goal_cost(res)
     ok(t.kd() + '/state', 'off')
     t.reset()
     print('BENCH ' + json.dumps(res))
