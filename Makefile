@@ -16,7 +16,7 @@
 #   make kernel   just build (VARIANT=ours|stock FLAVOR=debug|plain)
 #   make bench    ours vs stock timings, in one guest each
 #   make stress   the 100,000-call stress on the debug kernel (make check
-#                 runs 15,000)
+#                 runs 8,000)
 #
 # Caches live in /var/cache/damon-sysfs (DAMON_CACHE overrides).
 

@@ -12,8 +12,9 @@ import os
 import time
 
 from _damon_abi import FILES, pattern
-from _damon_test import (KDAMONDS, KdamondSleeps, Workload, ctx, eq, fails,
-                         is_file, kd, lock_reader_in_background, main, mode,
+from _damon_test import (AGGREGATED, KDAMONDS, Aggregations, KdamondSleeps,
+                         Workload, ctx, eq, fails, is_file, kd,
+                         lock_reader_in_background, main, mode,
                          numbered, ok, read, reads, set_intervals,
                          setup_kdamond, state, system_ram, test, true, value,
                          wait_for, wait_until_pending, write, write_in_thread)
@@ -381,16 +382,22 @@ def tried_regions_many_regions():
     ok(nr + 'min', '2000')
     ok(ctx() + '/schemes/nr_schemes', '1')
     match_all()
-    ok(kd() + '/state', 'on')
+    # regions start as one and at most double per aggregation: wait for
+    # thousands in the kdamond's own tracepoint, which makes no directory
+    # (an update per apply pass would make thousands each time)
+    with Aggregations() as trace:
+        ok(kd() + '/state', 'on')
 
-    # regions start as one and at most double per aggregation; each
-    # update waits for an apply pass, so the loop needs no sleep
-    def many():
-        ok(kd() + '/state', 'update_schemes_tried_regions')
-        return len(numbered(scheme() + '/tried_regions')) > 1500
-    wait_for(many, 'thousands of tried regions', timeout=600)
+        def many():
+            counts = [int(m.group(4)) for m in
+                      map(AGGREGATED.match, trace.lines()) if m]
+            trace.clear()
+            return max(counts, default=0) > 1500
+        wait_for(many, 'thousands of regions', timeout=600, interval=1)
+    ok(kd() + '/state', 'update_schemes_tried_regions')
     base = scheme() + '/tried_regions/'
     names = numbered(base)
+    true(len(names) > 1000, '%d tried regions' % len(names))
     sizes = [int(value('%s%d/end' % (base, r))) -
              int(value('%s%d/start' % (base, r))) for r in names]
     print('# %d tried regions' % len(names))
