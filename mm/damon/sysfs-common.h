@@ -386,7 +386,6 @@ enum damon_sysfs_goal_metric {
  * @metric:	%DAMON_SYSFS_GOAL_NODE_MEM_USED_BP or _FREE_BP.
  * @nid:	the node.
  * @value:	in a snapshot, the value the kdamond last used.
- * @read:	in a snapshot, @value was read.
  */
 struct damon_sysfs_node_goal {
 	int scheme;
@@ -395,7 +394,6 @@ struct damon_sysfs_node_goal {
 	int metric;
 	int nid;
 	unsigned long value;
-	bool read;
 };
 
 /**

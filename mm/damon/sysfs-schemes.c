@@ -1471,8 +1471,8 @@ int damon_sysfs_build_schemes(struct damon_ctx *ctx,
 
 /*
  * What update_schemes_stats and update_schemes_effective_quotas read; the
- * latter also the node goals of the tree, and what the kdamond used for
- * those that it runs.
+ * latter also the node goals that the kdamond runs, with the values it
+ * used, for the goal directories that the tree had.
  */
 struct damon_sysfs_snapshot {
 	struct damon_sysfs_node_goals *node_goals;
@@ -1481,6 +1481,7 @@ struct damon_sysfs_snapshot {
 	struct {
 		struct damos_stat stat;
 		unsigned long esz;
+		int nr_goals;	/* its goal directories when posted */
 	} schemes[] __counted_by(nr);
 };
 
@@ -1497,91 +1498,55 @@ static void *damon_sysfs_snapshot_prepare(const struct damon_sysfs_array *arr)
 }
 
 /*
- * The node goals of the tree of @schemes, as on and commit would list them
- * (see damon_sysfs_build_goals()); NULL if there are none.
+ * The snapshot of update_schemes_effective_quotas and refresh_ms, with room
+ * for a node goal per goal directory.
  */
-static struct damon_sysfs_node_goals *
-damon_sysfs_node_goals_scan(const struct damon_sysfs_array *schemes)
-{
-	struct damon_sysfs_node_goals *table;
-	int i, j;
-
-	table = damon_sysfs_node_goals_alloc(schemes);
-	if (IS_ERR_OR_NULL(table))
-		return table;
-	for (i = 0; i < schemes->nr; i++) {
-		struct damon_sysfs_array *goals =
-			to_damon_sysfs_scheme(schemes->items[i])->quotas->goals;
-		int built = 0;
-
-		for (j = 0; j < goals->nr; j++) {
-			struct damon_sysfs_goal *g =
-				to_damon_sysfs_goal(goals->items[j]);
-			int metric = READ_ONCE(g->metric);
-
-			if (!READ_ONCE(g->target_value))
-				continue;
-			if (damon_sysfs_goal_on_node(metric))
-				damon_sysfs_node_goals_add(table, i, built, j,
-							   metric,
-							   READ_ONCE(g->nid));
-			built++;
-		}
-	}
-	return damon_sysfs_node_goals_trim(table);
-}
-
 static void *damon_sysfs_quotas_prepare(const struct damon_sysfs_array *arr)
 {
 	struct damon_sysfs_snapshot *snap = damon_sysfs_snapshot_prepare(arr);
-	struct damon_sysfs_node_goals *node_goals;
+	struct damon_sysfs_node_goals *room;
+	int i;
 
 	if (IS_ERR(snap))
 		return snap;
-	node_goals = damon_sysfs_node_goals_scan(arr);
-	if (IS_ERR(node_goals)) {
+	room = damon_sysfs_node_goals_alloc(arr);
+	if (IS_ERR(room)) {
 		kvfree(snap);
-		return node_goals;
+		return room;
 	}
-	snap->node_goals = node_goals;
+	snap->node_goals = room;
+	for (i = 0; i < arr->nr; i++)
+		snap->schemes[i].nr_goals =
+			to_damon_sysfs_scheme(arr->items[i])->quotas->goals->nr;
 	return snap;
 }
 
-/* Whether @a and @b are the same goal on the same node's memory. */
-static bool damon_sysfs_node_goal_same(const struct damon_sysfs_node_goal *a,
-				       const struct damon_sysfs_node_goal *b)
-{
-	return a->scheme == b->scheme && a->goal == b->goal &&
-	       a->metric == b->metric && a->nid == b->nid;
-}
-
 /*
- * Read the current value of each goal of @snap that the kdamond runs as a
- * goal on the same node's memory.
+ * List in @snap the node goals that the kdamond runs, with the value it
+ * used for each, that were made from a goal directory the tree had when
+ * @snap was posted: at most one per directory, so they fit.
  */
 static void damon_sysfs_node_goals_read(struct damon_ctx *ctx,
-					struct damon_sysfs_node_goals *snap)
+					struct damon_sysfs_snapshot *snap)
 {
-	const struct damon_sysfs_node_goals *running;
 	struct damon_sysfs_mailbox *mailbox = ctx->callback.private;
+	const struct damon_sysfs_node_goals *running = mailbox->node_goals;
+	struct damon_sysfs_node_goals *table = snap->node_goals;
 	struct damos_quota_goal *goal;
-	int i, j;
+	int i;
 
-	running = mailbox->node_goals;
-	for (i = 0; snap && running && i < snap->nr; i++) {
-		struct damon_sysfs_node_goal *ng = &snap->goals[i];
+	for (i = 0; table && running && i < running->nr; i++) {
+		const struct damon_sysfs_node_goal *ng = &running->goals[i];
 
-		for (j = 0; j < running->nr; j++) {
-			if (damon_sysfs_node_goal_same(ng, &running->goals[j]))
-				break;
-		}
-		if (j == running->nr)
+		if (ng->scheme >= snap->nr ||
+		    ng->dir >= snap->schemes[ng->scheme].nr_goals ||
+		    table->nr == table->size)
 			continue;
 		goal = damon_sysfs_scheme_goal(ctx, ng->scheme, ng->goal);
-		if (goal) {
-			ng->value = goal->current_value;
-			ng->read = true;
-		}
+		if (!goal)
+			continue;
+		table->goals[table->nr] = *ng;
+		table->goals[table->nr++].value = goal->current_value;
 	}
 }
 
@@ -1602,7 +1567,7 @@ static int damon_sysfs_snapshot_fn(struct damon_ctx *ctx, void *arg,
 		i++;
 	}
 	snap->nr_read = i;
-	damon_sysfs_node_goals_read(ctx, snap->node_goals);
+	damon_sysfs_node_goals_read(ctx, snap);
 	return 0;
 }
 
@@ -1621,8 +1586,8 @@ static void damon_sysfs_stats_copy(struct damon_sysfs_scheme *scheme,
 }
 
 /*
- * Copy into the goal directories of scheme @i the values read for its node
- * goals, to those that are still the goals read.
+ * Copy into the goal directories of scheme @i the values the kdamond used
+ * for the node goals made from them, to those still of that metric and node.
  */
 static void damon_sysfs_node_goals_copy(struct damon_sysfs_scheme *scheme,
 					const struct damon_sysfs_node_goals *snap,
@@ -1635,7 +1600,7 @@ static void damon_sysfs_node_goals_copy(struct damon_sysfs_scheme *scheme,
 		const struct damon_sysfs_node_goal *ng = &snap->goals[j];
 		struct damon_sysfs_goal *g;
 
-		if (ng->scheme != i || !ng->read || ng->dir >= goals->nr)
+		if (ng->scheme != i || ng->dir >= goals->nr)
 			continue;
 		g = to_damon_sysfs_goal(goals->items[ng->dir]);
 		if (READ_ONCE(g->metric) == ng->metric &&

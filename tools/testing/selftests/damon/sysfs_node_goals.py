@@ -224,5 +224,40 @@ def free_bp_goal_by_commits():
         ok(kd() + '/state', 'off')
 
 
+@test(timeout=600)
+def current_value_follows_its_directory():
+    """Goal directory 0 has no target, so the kdamond's only goal is made
+    from directory 1.  Giving directory 0 a target without committing
+    leaves that so: current_value of directory 1 still reads the node's
+    use, and directory 0's is not written.  Once directory 1 names another
+    metric, its current_value is no longer written either."""
+    used, free = node0_bp()
+    with Workload() as w:
+        stat_kdamond(w, 5000, 100000)
+        quotas = '%s/schemes/0/quotas' % ctx()
+        ok(quotas + '/reset_interval_ms', str(RESET_MS))
+        ok(quotas + '/goals/nr_goals', '2')
+        ok(goal(0) + '/target_metric', 'user_input')
+        set_goal('node_mem_used_bp', used + free // 4, g=1)
+        ok(kd() + '/state', 'on')
+
+        def current(g):
+            ok(kd() + '/state', 'update_schemes_effective_quotas')
+            return int(value(goal(g) + '/current_value'))
+        wait_for(lambda: current(1) > 0, 'current_value of goal 1')
+        ok(goal(0) + '/target_value', '5')
+        ok(goal(1) + '/current_value', '0')
+        wait_for(lambda: current(1) > 0,
+                 'current_value of goal 1 after goal 0 got a target')
+        check_current(current(1), 'of goal 1', lambda c: True)
+        eq(current(0), 0, 'current_value of goal 0')
+        ok(goal(1) + '/target_metric', 'node_mem_free_bp')
+        ok(goal(1) + '/current_value', '0')
+        for _ in range(3):
+            eq(current(1), 0, 'current_value of goal 1, now of another '
+               'metric than the kdamond runs')
+        ok(kd() + '/state', 'off')
+
+
 if __name__ == '__main__':
     main()
