@@ -52,6 +52,25 @@ for p in "${upstream[@]}"; do
 	if [ $# -eq 0 ] || [[ " $* " == *" $p "* ]]; then compat_progs+=("$p"); fi
 done
 
+# A whole run of the debug kernel spreads our programs over two guests of
+# it: a guest keeps one core busy, and the other core, once the series
+# check and the compatibility guest are done, would idle.  SECOND_PROGS,
+# the fail-nth and stress programs (a quarter of the debug guest's time),
+# run in the second guest, whichever worker is free first (below).
+second_progs=()
+if [ "$variant" = ours ] && [ "$flavor" = debug ] && [ $# -eq 0 ]; then
+	read -ra second_names <<< "${SECOND_PROGS-sysfs_faults.py sysfs_stress.py}"
+	first_progs=()
+	for p in "${main_progs[@]}"; do
+		if [[ " ${second_names[*]} " == *" $p "* ]]; then
+			second_progs+=("$p")
+		else
+			first_progs+=("$p")
+		fi
+	done
+	main_progs=("${first_progs[@]}")
+fi
+
 out=${OUT:-$REPO/out/check-$variant-$flavor}
 rm -rf "$out"
 mkdir -p "$out"
@@ -95,15 +114,43 @@ run_guest() {
 	return $rc
 }
 
+# The jobs after the first guest, each run by whichever of the two workers
+# claims it first (mkdir is atomic): "second", the second debug guest, and
+# "compat", the compatibility guest, which boots the plain kernel that the
+# series check linked and so waits for a passing series check.  A job
+# writes its rc to $out/<job>.rc.
+claim() { mkdir "$out/claim-$1" 2>/dev/null; }
+run_second() {
+	local rc=0
+	run_guest "$build" "$out/second" "$flavor" "${second_progs[@]}" ||
+		rc=$?
+	echo "$rc" > "$out/second.rc"
+}
+run_compat_early() {
+	local rc=0
+	run_guest "$(build_dir series plain)" "$out/compat" plain \
+		"${compat_progs[@]}" || rc=$?
+	echo "$rc" > "$out/compat.rc"
+}
+series_passed() { [ "$(cat "$out/series.rc" 2>/dev/null)" = 0 ]; }
+run_jobs() {
+	if [ ${#second_progs[@]} -gt 0 ] && claim second; then
+		run_second
+	fi
+	if [ "$compat_early" = 1 ] && series_passed && claim compat; then
+		run_compat_early
+	fi
+}
+
 # The patch series (applies to pristine 6.12, builds after each patch)
 # is checked while the debug guest runs: a guest keeps about one core busy,
 # and at the lowest priority the builds take what the guest leaves.  Its
 # trees and builds are its own; it reads our tree only.  Its last step
 # links the plain kernel of the series' last patch, which it has checked
 # to be the tree tested here: the compatibility guest boots that kernel
-# (no second plain build) and runs on the other core as soon as the check
-# passed.  Without a passing series check, the compatibility guest boots
-# ours/plain after the debug guest.
+# (no second plain build).  The series' worker then runs the jobs left,
+# below the first guest but above the builds.  Without a passing series
+# check, the compatibility guest boots ours/plain after the others.
 series_pid=
 compat_early=0
 if [ "$variant" = ours ] && [ $# -eq 0 ]; then
@@ -114,21 +161,16 @@ if [ "$variant" = ours ] && [ $# -eq 0 ]; then
 		nice -n 19 "$DEVTOOLS/series.sh" --check > "$out/series.log" \
 			2>&1 || rc=$?
 		echo "$rc" > "$out/series.rc"
-		if [ "$compat_early" = 1 ] && [ "$rc" = 0 ]; then
-			crc=0
-			# below the debug guest, whose time make check is, but
-			# above the builds: it has the debug guest's time to run
-			renice -n 10 -p "$BASHPID" >/dev/null
-			run_guest "$(build_dir series plain)" "$out/compat" plain \
-				"${compat_progs[@]}" || crc=$?
-			echo "$crc" > "$out/compat.rc"
-		fi
+		renice -n 10 -p "$BASHPID" >/dev/null
+		run_jobs
 	) &
 	series_pid=$!
 fi
 
 vmrc=0
 run_guest "$build" "$out" "$flavor" "${main_progs[@]}" || vmrc=$?
+# then the jobs that the series' worker has not claimed yet
+run_jobs
 
 series_args=()
 if [ -n "$series_pid" ]; then
@@ -136,6 +178,12 @@ if [ -n "$series_pid" ]; then
 	series_rc=$(cat "$out/series.rc" 2>/dev/null || echo 1)
 	log "the patch series: rc $series_rc ($(tail -n 1 "$out/series.log"))"
 	series_args=(--series-rc "$series_rc")
+fi
+
+second_args=()
+if [ ${#second_progs[@]} -gt 0 ]; then
+	second_args=(--second-out "$out/second"
+		     --second-vm-rc "$(cat "$out/second.rc" 2>/dev/null || echo 1)")
 fi
 
 compat_args=()
@@ -163,4 +211,4 @@ fi
 python3 "$DEVTOOLS/summarize.py" --tree "$tree" --out "$out" \
 	--variant "$variant" --flavor "$flavor" --vm-rc "$vmrc" \
 	--harness-rc "$harness_rc" "${docs_args[@]}" "${series_args[@]}" \
-	"${compat_args[@]}" "$@"
+	"${second_args[@]}" "${compat_args[@]}" "$@"

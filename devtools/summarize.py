@@ -14,7 +14,7 @@ Every result counts, and so does every result that is missing:
   out is a failure.
 - skips: printed and counted; one that is not on ALLOWED_SKIPS is a
   failure.
-- whole-run checks: the guest finished; the DAMON sysfs interface was
+- whole-run checks: each guest finished; the DAMON sysfs interface was
   there; the kernel log holds no report (KERNEL_REPORTS); kmemleak ran and
   found nothing (mandatory on the debug kernel); the patch series applies.
 
@@ -397,7 +397,11 @@ def guest_finished(out, vm_rc, tally):
 
 def summarize(args):
     tally = Tally()
-    guests = [(args.out, args.vm_rc)]
+    # the guests of the test kernel, then the compatibility guest
+    tested = [(args.out, args.vm_rc)]
+    if args.second_out:
+        tested.append((args.second_out, args.second_vm_rc))
+    guests = list(tested)
     if args.compat_out:
         guests.append((args.compat_out, args.compat_vm_rc))
     for out, vm_rc in guests:
@@ -411,7 +415,8 @@ def summarize(args):
                tally)
     for out, _ in guests:
         kernel_reports(out, tally)
-    kmemleak(args.out, args.flavor == 'debug', tally)
+    for out, _ in tested:
+        kmemleak(out, args.flavor == 'debug', tally)
     if args.series_rc is not None:
         tally.add(args.series_rc == 0,
                   'the patch series does not apply and build (series.log)')
@@ -444,6 +449,10 @@ def main(argv=None):
                     help='the out directory of the plain kernel\'s guest '
                     'that ran upstream\'s selftests')
     ap.add_argument('--compat-vm-rc', type=int, default=0)
+    ap.add_argument('--second-out', default=None,
+                    help='the out directory of a second guest of the test '
+                    'kernel, which ran the rest of our programs')
+    ap.add_argument('--second-vm-rc', type=int, default=0)
     ap.add_argument('--list', choices=['main', 'compat'], default=None,
                     help='print the kselftest programs of the tree\'s '
                     'Makefile, one a line, and exit: main, ours (TAP_PROGS)'

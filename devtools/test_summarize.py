@@ -62,23 +62,47 @@ class Run:
         self.vm_rc = 0
         self.flavor = 'plain'
         self.tests = []
+        self.second = None
+        self.second_vm_rc = 0
 
     def debug(self):
-        """What the guest of a debug kernel adds: a clean kmemleak."""
+        """What the guests of a debug kernel add: a clean kmemleak."""
         self.flavor = 'debug'
-        self.write('kmemleak-status.txt', 'ok\n')
-        self.write('kmemleak.txt', '')
-        self.write('kmemleak-boot.txt', '')
+        for where in (self.out, self.second):
+            if where:
+                self.write('kmemleak-status.txt', 'ok\n', where)
+                self.write('kmemleak.txt', '', where)
+                self.write('kmemleak-boot.txt', '', where)
 
-    def path(self, name):
-        return os.path.join(self.out, name)
+    def split(self, prog):
+        """Move prog to a second guest of the test kernel, as make check
+        does with the fault programs on the debug kernel: its own out/,
+        with the guest's logs and a TAP stream of prog alone."""
+        self.second = os.path.join(self.dir, 'second')
+        shutil.copytree(self.out, self.second)
+        lines = self.read('kselftest.tap').splitlines(keepends=True)
+        start = lines.index('# selftests: damon: %s\n' % prog) - 1
+        end = next(i for i, line in enumerate(lines)
+                   if re.match(r'^ok \d+ selftests: damon: %s$' %
+                               re.escape(prog), line)) + 1
+        block = lines[start:end]
+        block[-1] = re.sub(r'^ok \d+', 'ok 1', block[-1])
+        with open(os.path.join(self.second, 'kselftest.tap'), 'w') as f:
+            f.write('TAP version 13\n1..1\n' + ''.join(block))
+        rest = lines[:start] + lines[end:]
+        plan = int(rest[1][3:])
+        rest[1] = '1..%d\n' % (plan - 1)
+        self.write('kselftest.tap', ''.join(rest))
+
+    def path(self, name, where=None):
+        return os.path.join(where or self.out, name)
 
     def read(self, name):
         with open(self.path(name)) as f:
             return f.read()
 
-    def write(self, name, text):
-        with open(self.path(name), 'w') as f:
+    def write(self, name, text, where=None):
+        with open(self.path(name, where), 'w') as f:
             f.write(text)
 
     def edit(self, name, old, new, count=1):
@@ -99,7 +123,11 @@ class Run:
     def summarize(self):
         argv = ['--tree', self.tree, '--out', self.out, '--flavor',
                 self.flavor, '--vm-rc', str(self.vm_rc), '--series-rc', '0',
-                '--harness-rc', '0'] + self.tests
+                '--harness-rc', '0']
+        if self.second:
+            argv += ['--second-out', self.second, '--second-vm-rc',
+                     str(self.second_vm_rc)]
+        argv += self.tests
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             rc = summarize.main(argv)
@@ -449,6 +477,55 @@ class SummarizeTest(unittest.TestCase):
                         '  backtrace:\n    damon_sysfs_test_foo+0x1/0x2\n')
         self.assertFails('a kunit leak in DAMON code',
                         'DAMON leaks at boot')
+
+    # make check on the debug kernel runs the fault programs in a second
+    # guest: what it ran and what it found count like the first's
+    def test_two_guests_pass(self):
+        self.run_.split('sysfs_stress.py')
+        self.run_.debug()
+        self.assertEqual(self.run_.summarize(), 0, self.run_.output)
+
+    def test_second_guest_leaks(self):
+        self.run_.split('sysfs_stress.py')
+        self.run_.debug()
+        self.run_.write('kmemleak.txt',
+                        'unreferenced object 0xffff888 (size 64):\n',
+                        self.run_.second)
+        self.assertFails('a leak in the second guest',
+                        'kmemleak found leaks')
+
+    def test_second_guest_kmemleak_never_ran(self):
+        self.run_.split('sysfs_stress.py')
+        self.run_.debug()
+        os.unlink(self.run_.path('kmemleak-status.txt', self.run_.second))
+        self.assertFails('no kmemleak in the second guest',
+                        'kmemleak did not run: no status')
+
+    def test_second_guest_kernel_report(self):
+        self.run_.split('sysfs_stress.py')
+        with open(self.run_.path('dmesg.txt', self.run_.second), 'a') as f:
+            f.write('[  99.1] BUG: KASAN: use-after-free\n')
+        self.assertFails('a report in the second guest',
+                        'kernel reports in dmesg.txt')
+
+    def test_second_guest_without_tap(self):
+        self.run_.split('sysfs_stress.py')
+        os.unlink(self.run_.path('kselftest.tap', self.run_.second))
+        self.assertFails('the second guest ran nothing',
+                        'kselftests did not run .*second')
+
+    def test_second_guest_program_missing(self):
+        self.run_.split('sysfs_stress.py')
+        self.run_.write('kselftest.tap', 'TAP version 13\n1..0\n',
+                        self.run_.second)
+        self.assertFails('a program of the second guest missing',
+                        'sysfs_stress.py did not run')
+
+    def test_second_guest_failed(self):
+        self.run_.split('sysfs_stress.py')
+        self.run_.second_vm_rc = 124
+        self.assertFails('the second guest timing out',
+                        'guest did not finish cleanly \\(rc 124, .*second')
 
     def test_vm_failed(self):
         self.run_.vm_rc = 124
